@@ -1,0 +1,47 @@
+# The two commands of the set-up contract: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+VAR := var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+# The production-like server needs a secret of its own: made once, kept under var/.
+SECRET_FILE := $(VAR)/secret_key
+
+.PHONY: run test test-suite lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(SECRET_FILE):
+	mkdir -p $(VAR)
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_FILE)
+	chmod 600 $(SECRET_FILE)
+
+run: $(STAMP) $(SECRET_FILE)
+	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop migrate --noinput -v0
+	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop collectstatic --noinput -v0
+	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop demo-data --if-empty
+	@echo "ticcoop: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
+	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/gunicorn ticcoop.config.wsgi \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+test: $(STAMP) lint test-suite
+
+test-suite: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+bench: $(STAMP)
+	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VAR)/static .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""The admin's side of region scoping: every region-scoped ModelAdmin derives from this."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import ForeignKey
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from ticcoop.accounts.queries import can_write_region, region_id_of_record, writable_region_ids
+from ticcoop.regions.models import Region
+
+
+class RegionScopedAdmin(admin.ModelAdmin):
+    """Regulators read every region's records and write only their own region's, via services."""
+
+    save_service: Callable[[Any, Any], Any]
+    delete_service: Callable[[Any, Any], None]
+
+    def _may_write(self, request: HttpRequest, obj: models.Model | None) -> bool:
+        return obj is None or can_write_region(request.user, region_id_of_record(obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        if db_field.related_model is Region:
+            region_ids = writable_region_ids(request.user)
+            if region_ids is not None:
+                kwargs["queryset"] = Region.objects.filter(pk__in=region_ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self.save_service(request.user, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.delete_service(request.user, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_service(request.user, obj)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from ticcoop.config.api import api
+
+admin.site.site_header = "华北五地检验检测认证区域合作平台 · 管理后台"
+admin.site.site_title = "ticcoop 管理后台"
+admin.site.index_title = "业务管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("ticcoop.web.urls")),
+]

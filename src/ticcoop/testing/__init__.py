@@ -1,0 +1,1 @@
+"""Small factories shared by the test suites of every app."""

@@ -1,0 +1,62 @@
+"""ticcoop demo-data: the reproducible demo data set of the five regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from ticcoop.accounts.demo import DEMO_PASSWORD, create_demo_accounts, demo_password_hash
+from ticcoop.registry import demo as registry_demo
+from ticcoop.registry.models import Institution
+
+
+class Command(BaseCommand):
+    help = "生成五地演示数据（可重复：相同 --seed 得到相同数据）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--institutions", type=int, default=300, help="机构数量（默认 300）")
+        parser.add_argument("--seed", type=int, default=2025, help="随机种子（默认 2025）")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库已有机构时什么也不做（make run 使用）"
+        )
+
+    def handle(
+        self, *args: Any, institutions: int, seed: int, if_empty: bool, **options: Any
+    ) -> None:
+        if institutions < 1:
+            self.stderr.write("--institutions 必须是正整数")
+            raise SystemExit(2)
+        if Institution.objects.exists():
+            if if_empty:
+                self.stdout.write("数据库已有数据，跳过演示数据。")
+                return
+            self.stderr.write("数据库已有机构：演示数据只装入空数据库（先删除 var/ 下的数据库）。")
+            raise SystemExit(1)
+        with transaction.atomic():
+            self._load(institutions, seed)
+
+    def _load(self, institutions: int, seed: int) -> None:
+        columns = (
+            *Progress.get_default_columns()[:-1],
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, transient=False) as progress:
+            task = progress.add_task("机构", total=institutions)
+            created = registry_demo.create_institutions(
+                institutions, seed, advance=lambda n: progress.advance(task, n)
+            )
+        experts = registry_demo.create_experts(
+            seed, per_region=max(8, min(200, institutions // 25))
+        )
+        password_hash = demo_password_hash()
+        accounts = create_demo_accounts(password_hash)
+        lab_users = registry_demo.create_institution_users(password_hash)
+        self.stdout.write(f"已生成 {created} 家机构、{len(experts)} 名评审员/专家/检查人员。")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<18} {account.role} {account.region}")
+        self.stdout.write(f"  机构用户：{'、'.join(lab_users)}")

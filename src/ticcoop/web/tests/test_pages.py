@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ticcoop.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_chinese_and_links_to_search_and_login(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "华北五地检验检测认证区域合作平台" in page
+    assert 'href="/institutions/"' in page
+    assert 'href="/login/"' in page
+
+
+def test_english_can_be_switched_on(client: Client) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "North China TIC Cooperation Platform" in page
+
+
+def test_search_finds_by_name_and_credit_code_and_paginates(client: Client) -> None:
+    wanted = factories.institution("14", name="太原精准检测有限公司")
+    for _ in range(25):
+        factories.institution("14")
+    by_name = client.get("/institutions/", {"q": "精准"})
+    assert list(by_name.context["page"]) == [wanted]
+    by_code = client.get("/institutions/", {"q": wanted.credit_code.lower()})
+    assert list(by_code.context["page"]) == [wanted]
+    second = client.get("/institutions/", {"region": "14", "page": 2})
+    assert second.context["page"].number == 2
+    assert len(second.context["page"]) == 6
+
+
+def test_institution_page_shows_the_record(client: Client) -> None:
+    institution = factories.institution("15", name="包头测试检测有限公司")
+    page = client.get(f"/institutions/{institution.credit_code}/").content.decode()
+    assert "包头测试检测有限公司" in page
+    assert "内蒙古自治区" in page
+
+
+def test_admin_speaks_chinese(admin_client: Client) -> None:
+    page = admin_client.get("/admin/").content.decode()
+    assert "管理后台" in page
+    assert "检验检测机构" in page
+
+
+def test_admin_search_and_filters_work(admin_client: Client) -> None:
+    institution = factories.institution("12", name="天津滨海检测有限公司")
+    listing = admin_client.get(
+        "/admin/registry/institution/", {"q": "滨海", "region__id__exact": institution.region_id}
+    )
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [institution]
+
+
+def test_every_model_is_registered_in_the_admin() -> None:
+    from django.apps import apps
+    from django.contrib import admin
+
+    platform_models = [m for m in apps.get_models() if m.__module__.startswith("ticcoop.")]
+    missing = [m.__name__ for m in platform_models if m not in admin.site._registry]
+    assert missing == []
+
+
+def test_api_serves_openapi_and_docs(client: Client) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/institutions" in schema["paths"]
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_api_lists_with_search_and_pages(client: Client) -> None:
+    wanted = factories.institution("11", name="北京唯一检测有限公司")
+    factories.institution("11")
+    body = client.get("/api/institutions", {"q": "唯一"}).json()
+    assert body["count"] == 1
+    assert body["items"][0]["credit_code"] == wanted.credit_code
