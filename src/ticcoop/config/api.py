@@ -6,8 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from ticcoop.assessments.api import router as assessments_router
+from ticcoop.certificates.api import router as certificates_router
+from ticcoop.competitions.api import router as competitions_router
+from ticcoop.disclosure.api import router as disclosure_router
+from ticcoop.inspections.api import router as inspections_router
+from ticcoop.proficiency.api import router as proficiency_router
 from ticcoop.regions.api import router as regions_router
 from ticcoop.registry.api import router as registry_router
+from ticcoop.supervision.api import router as supervision_router
+from ticcoop.trust.api import router as trust_router
 
 api = NinjaAPI(
     title="ticcoop API",
@@ -17,6 +25,14 @@ api = NinjaAPI(
 )
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)
+api.add_router("/trust", trust_router)
+api.add_router("/assessments", assessments_router)
+api.add_router("/certificates", certificates_router)
+api.add_router("/pt", proficiency_router)
+api.add_router("/supervision", supervision_router)
+api.add_router("/inspections", inspections_router)
+api.add_router("/competitions", competitions_router)
+api.add_router("/public", disclosure_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -38,7 +38,15 @@ INSTALLED_APPS = [
     "auditlog",
     "ticcoop.regions",
     "ticcoop.accounts",
+    "ticcoop.trust",
     "ticcoop.registry",
+    "ticcoop.assessments",
+    "ticcoop.certificates",
+    "ticcoop.proficiency",
+    "ticcoop.supervision",
+    "ticcoop.inspections",
+    "ticcoop.competitions",
+    "ticcoop.disclosure",
     "ticcoop.web",
 ]
 

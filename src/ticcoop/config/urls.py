@@ -13,5 +13,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("ticcoop.trust.urls")),
+    path("", include("ticcoop.certificates.urls")),
+    path("assessments/", include("ticcoop.assessments.urls")),
+    path("pt/", include("ticcoop.proficiency.urls")),
+    path("supervision/", include("ticcoop.supervision.urls")),
+    path("inspections/", include("ticcoop.inspections.urls")),
+    path("competitions/", include("ticcoop.competitions.urls")),
+    path("public/", include("ticcoop.disclosure.urls")),
     path("", include("ticcoop.web.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -11,6 +12,10 @@ from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 from ticcoop.accounts.demo import DEMO_PASSWORD, create_demo_accounts, demo_password_hash
 from ticcoop.registry import demo as registry_demo
 from ticcoop.registry.models import Institution
+
+# Each later step is a module with `load(seed: int) -> str` (a one-line summary), in
+# dependency order; it runs after the institutions, experts and accounts exist.
+DEMO_STEPS: list[str] = []
 
 
 class Command(BaseCommand):
@@ -56,6 +61,8 @@ class Command(BaseCommand):
         accounts = create_demo_accounts(password_hash)
         lab_users = registry_demo.create_institution_users(password_hash)
         self.stdout.write(f"已生成 {created} 家机构、{len(experts)} 名评审员/专家/检查人员。")
+        for step in DEMO_STEPS:
+            self.stdout.write(importlib.import_module(step).load(seed))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
             self.stdout.write(f"  {account.username:<18} {account.role} {account.region}")
