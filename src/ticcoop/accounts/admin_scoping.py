@@ -12,14 +12,18 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from ticcoop.accounts.queries import can_write_region, region_id_of_record, writable_region_ids
+from ticcoop.accounts.services import delete_scoped_record, save_scoped_record
 from ticcoop.regions.models import Region
 
 
 class RegionScopedAdmin(admin.ModelAdmin):
-    """Regulators read every region's records and write only their own region's, via services."""
+    """Regulators read every region's records and write only their own region's, via services.
 
-    save_service: Callable[[Any, Any], Any]
-    delete_service: Callable[[Any, Any], None]
+    Inline rows are saved through the same services, so they are scoped and audited too.
+    """
+
+    save_service: Callable[[Any, Any], Any] = staticmethod(save_scoped_record)
+    delete_service: Callable[[Any, Any], None] = staticmethod(delete_scoped_record)
 
     def _may_write(self, request: HttpRequest, obj: models.Model | None) -> bool:
         return obj is None or can_write_region(request.user, region_id_of_record(obj))
@@ -44,6 +48,13 @@ class RegionScopedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self.delete_service(request.user, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for row in formset.save(commit=False):
+            self.save_service(request.user, row)
+        for row in formset.deleted_objects:
+            self.delete_service(request.user, row)
+        formset.save_m2m()
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:

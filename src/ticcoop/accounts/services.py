@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import models, transaction
 
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.models import Profile
+from ticcoop.accounts.queries import access_record_change, access_region_write
 from ticcoop.accounts.roles import STAFF_ROLES, Role
 from ticcoop.regions.models import Region
 
@@ -36,3 +37,20 @@ def create_user(
         if role is not None:
             user.groups.add(Group.objects.get(name=role.value))
     return user
+
+
+@transaction.atomic
+def save_scoped_record(actor: Any, record: models.Model) -> models.Model:
+    """Create or change a region-scoped record: scope check (old and new region), validation."""
+    access_record_change(actor, record)
+    record.full_clean()
+    with audit_as(actor):
+        record.save()
+    return record
+
+
+@transaction.atomic
+def delete_scoped_record(actor: Any, record: models.Model) -> None:
+    access_region_write(actor, record)
+    with audit_as(actor):
+        record.delete()

@@ -59,6 +59,26 @@ class Institution(models.Model):
         return self.name
 
 
+class InstitutionSite(models.Model):
+    """A testing site; an institution may operate sites in several regions."""
+
+    region_path = "institution__region"
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="sites", verbose_name=_("机构")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("场所所在地区"))
+    address = models.CharField(_("场所地址"), max_length=256)
+    is_main = models.BooleanField(_("主场所"), default=False)
+
+    class Meta:
+        verbose_name = _("检测场所")
+        verbose_name_plural = _("检测场所")
+
+    def __str__(self) -> str:
+        return self.address
+
+
 class InstitutionMembership(models.Model):
     """An institution user's link to the one institution they act for."""
 
@@ -99,6 +119,14 @@ class Expert(models.Model):
     is_expert = models.BooleanField(_("技术专家"), default=False)
     is_inspector = models.BooleanField(_("执法检查人员"), default=False)
     specialties = models.CharField(_("专业领域"), max_length=256, blank=True)
+    qualifications = models.CharField(_("资格"), max_length=256, blank=True)
+    declared_ties: models.ManyToManyField[Institution, ExpertTie] = models.ManyToManyField(
+        Institution,
+        through="ExpertTie",
+        related_name="tied_experts",
+        blank=True,
+        verbose_name=_("申报的利害关系"),
+    )
     enforcement_certificate_no = models.CharField(_("执法证号"), max_length=32, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -116,3 +144,23 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.employer_name}）"
+
+
+class ExpertTie(models.Model):
+    """A declared tie (former employer, relative, consultancy …): grounds for recusal (回避)."""
+
+    region_path = "expert__region"
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="ties")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, verbose_name=_("机构"))
+    reason = models.CharField(_("关系说明"), max_length=128)
+
+    class Meta:
+        verbose_name = _("利害关系申报")
+        verbose_name_plural = _("利害关系申报")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "institution"], name="unique_expert_tie")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert.name} ↔ {self.institution.name}"

@@ -30,6 +30,9 @@ def institution_form(region_id: int, credit_code: str, name: str = "新机构") 
         "contact_phone": "",
         "status": "operating",
         "risk_class": "B",
+        # the admin's inline of sites posts its (empty) management form
+        "sites-TOTAL_FORMS": "0",
+        "sites-INITIAL_FORMS": "0",
     }
 
 
@@ -217,3 +220,28 @@ def test_api_rejects_an_invalid_credit_code_with_the_reason(hebei_client: Client
     assert response.status_code == 422
     assert "credit_code" in response.json()["errors"]
     assert code[-1] in response.json()["errors"]["credit_code"][0]
+
+
+def test_admin_refuses_adding_a_site_to_a_beijing_institution(hebei_client: Client) -> None:
+    beijing = factories.institution("11")
+    response = hebei_client.post(
+        "/admin/registry/institutionsite/add/",
+        {"institution": beijing.pk, "region": factories.region("13").pk, "address": "石家庄"},
+    )
+    assert response.status_code == 403
+    assert not beijing.sites.exists()
+
+
+def test_admin_inline_rows_are_scoped_and_saved_through_services(hebei_client: Client) -> None:
+    hebei = factories.institution("13")
+    form = institution_form(hebei.region_id, hebei.credit_code, name=hebei.name)
+    form.update(
+        {
+            "sites-TOTAL_FORMS": "1",
+            "sites-0-region": str(factories.region("11").pk),
+            "sites-0-address": "北京分场所",
+        }
+    )
+    response = hebei_client.post(f"/admin/registry/institution/{hebei.pk}/change/", form)
+    assert response.status_code == 302
+    assert list(hebei.sites.values_list("address", flat=True)) == ["北京分场所"]
