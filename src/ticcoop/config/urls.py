@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ticcoop.config.api import api
 
@@ -11,6 +12,7 @@ admin.site.index_title = "业务管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("ticcoop.trust.urls")),

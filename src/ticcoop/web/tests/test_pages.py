@@ -79,3 +79,9 @@ def test_api_lists_with_search_and_pages(client: Client) -> None:
     body = client.get("/api/institutions", {"q": "唯一"}).json()
     assert body["count"] == 1
     assert body["items"][0]["credit_code"] == wanted.credit_code
+
+
+def test_api_root_leads_to_the_docs(client: Client) -> None:
+    response = client.get("/api/")
+    assert response.status_code == 302
+    assert response["Location"] == "/api/docs"
