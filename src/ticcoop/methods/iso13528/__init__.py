@@ -1,0 +1,121 @@
+"""ISO 13528:2022 statistics for proficiency testing (pure Python, NumPy/SciPy only).
+
+Robust estimators (Annex C), assigned value and sigma_pt (clauses 7, 8), scores
+(clause 9), homogeneity and stability (Annex B) and censored results (5.5.3).
+See docs/methods/iso13528.md for the step-by-step method.
+"""
+
+from __future__ import annotations
+
+from ._common import StatisticsInputError
+from .assigned import (
+    ROBUST_METHODS,
+    AssignedValue,
+    SigmaPt,
+    from_certified_value,
+    from_expert_consensus,
+    from_formulation,
+    from_participants,
+    horwitz_sigma,
+    robust_estimate,
+    sigma_fitness_for_purpose,
+    sigma_from_precision,
+    sigma_horwitz,
+    sigma_previous_rounds,
+    sigma_robust_sd,
+)
+from .censored import (
+    CENSOR_RULES,
+    CensoredResults,
+    CensorTreatment,
+    apply_censor_rule,
+    parse_result,
+    parse_results,
+)
+from .items import HomogeneityResult, StabilityResult, homogeneity, homogeneity_factors, stability
+from .qhampel import Q_METHOD_MAX_P, hampel, q_hampel, q_method
+from .robust import (
+    STOPPING_RULES,
+    RobustEstimate,
+    SmallRoundAlternatives,
+    algorithm_a,
+    made,
+    median,
+    niqr,
+    small_round_alternatives,
+)
+from .scores import (
+    NOT_SCORED,
+    QUESTIONABLE,
+    SATISFACTORY,
+    UNSATISFACTORY,
+    ScoreTable,
+    classify_en,
+    classify_z,
+    difference,
+    en_score,
+    percent_allowed,
+    percent_difference,
+    score_results,
+    uncertainty_negligible,
+    z_prime_score,
+    z_score,
+    zeta_score,
+)
+
+__all__ = [
+    "CENSOR_RULES",
+    "NOT_SCORED",
+    "QUESTIONABLE",
+    "Q_METHOD_MAX_P",
+    "ROBUST_METHODS",
+    "SATISFACTORY",
+    "STOPPING_RULES",
+    "UNSATISFACTORY",
+    "AssignedValue",
+    "CensorTreatment",
+    "CensoredResults",
+    "HomogeneityResult",
+    "RobustEstimate",
+    "ScoreTable",
+    "SigmaPt",
+    "SmallRoundAlternatives",
+    "StabilityResult",
+    "StatisticsInputError",
+    "algorithm_a",
+    "apply_censor_rule",
+    "classify_en",
+    "classify_z",
+    "difference",
+    "en_score",
+    "from_certified_value",
+    "from_expert_consensus",
+    "from_formulation",
+    "from_participants",
+    "hampel",
+    "homogeneity",
+    "homogeneity_factors",
+    "horwitz_sigma",
+    "made",
+    "median",
+    "niqr",
+    "parse_result",
+    "parse_results",
+    "percent_allowed",
+    "percent_difference",
+    "q_hampel",
+    "q_method",
+    "robust_estimate",
+    "score_results",
+    "sigma_fitness_for_purpose",
+    "sigma_from_precision",
+    "sigma_horwitz",
+    "sigma_previous_rounds",
+    "sigma_robust_sd",
+    "small_round_alternatives",
+    "stability",
+    "uncertainty_negligible",
+    "z_prime_score",
+    "z_score",
+    "zeta_score",
+]
