@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from ticcoop.accounts.admin_scoping import RegionScopedAdmin
 from ticcoop.registry.models import (
@@ -9,6 +10,7 @@ from ticcoop.registry.models import (
     Institution,
     InstitutionMembership,
     InstitutionSite,
+    RiskClassChange,
 )
 
 
@@ -63,3 +65,21 @@ class ExpertTieAdmin(RegionScopedAdmin):
     list_display = ["expert", "institution", "reason"]
     search_fields = ["expert__name", "institution__name"]
     autocomplete_fields = ["expert", "institution"]
+
+
+@admin.register(RiskClassChange)
+class RiskClassChangeAdmin(admin.ModelAdmin):
+    """History written by services only: read-only here."""
+
+    list_display = ["institution", "from_class", "to_class", "source", "reason", "created_at"]
+    list_filter = ["source", "to_class", "institution__region"]
+    search_fields = ["institution__name", "institution__credit_code", "reason"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -164,3 +164,35 @@ class ExpertTie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert.name} ↔ {self.institution.name}"
+
+
+class RiskClassChange(models.Model):
+    """Why an institution's credit-risk class changed: the history behind differentiated rates."""
+
+    region_path = "institution__region"
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="risk_changes", verbose_name=_("机构")
+    )
+    from_class = models.CharField(_("原分类"), max_length=1, choices=RiskClass.choices)
+    to_class = models.CharField(_("新分类"), max_length=1, choices=RiskClass.choices)
+    source = models.CharField(
+        _("依据来源"), max_length=32, help_text=_("如 proficiency、supervision")
+    )
+    reason = models.CharField(_("原因"), max_length=256)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("触发人"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("信用风险分类变更")
+        verbose_name_plural = _("信用风险分类变更")
+
+    def __str__(self) -> str:
+        return f"{self.institution}: {self.from_class} → {self.to_class}"
