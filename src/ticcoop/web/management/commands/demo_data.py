@@ -15,7 +15,9 @@ from ticcoop.registry.models import Institution
 
 # Each later step is a module with `load(seed: int) -> str` (a one-line summary), in
 # dependency order; it runs after the institutions, experts and accounts exist.
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "ticcoop.assessments.demo",
+]
 
 
 class Command(BaseCommand):

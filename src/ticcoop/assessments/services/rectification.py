@@ -1,0 +1,130 @@
+"""Rectification of nonconformities: open → submitted → closed, or returned and resubmitted."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ticcoop.accounts.audit import audit_as
+from ticcoop.accounts.queries import can_write_region
+from ticcoop.assessments.models import (
+    Decision,
+    EvidenceFile,
+    Nonconformity,
+    NonconformityStatus,
+    Rectification,
+)
+from ticcoop.assessments.queries import access_rectification_submit
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 10
+
+
+def sha256_of(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _check_files(files: Sequence[UploadedFile]) -> None:
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": _("最多上传 %(max)d 个文件") % {"max": MAX_FILES}})
+    for upload in files:
+        if not upload.size:
+            raise ValidationError({"files": _("文件 %(name)s 为空") % {"name": upload.name}})
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError({"files": _("文件 %(name)s 超过 20 MB") % {"name": upload.name}})
+
+
+@transaction.atomic
+def submit_rectification(
+    actor: Any, nc: Nonconformity, evidence: str, files: Sequence[UploadedFile] = ()
+) -> Rectification:
+    """The institution submits evidence (text + files, each stored with its SHA-256)."""
+    access_rectification_submit(actor, nc)
+    nc = Nonconformity.objects.select_for_update().get(pk=nc.pk)
+    if nc.status not in (NonconformityStatus.OPEN, NonconformityStatus.RETURNED):
+        raise ValidationError(
+            _("不符合项当前状态为“%(status)s”，不能提交整改") % {"status": nc.get_status_display()}
+        )
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("请填写整改说明")})
+    _check_files(files)
+    rectification = Rectification(nonconformity=nc, evidence=evidence.strip(), submitted_by=actor)
+    rectification.full_clean()
+    with audit_as(actor):
+        rectification.save()
+        for upload in files:
+            EvidenceFile.objects.create(
+                rectification=rectification,
+                file=upload,
+                name=(upload.name or "")[:255],
+                size=upload.size or 0,
+                sha256=sha256_of(upload),
+            )
+        nc.status = NonconformityStatus.SUBMITTED
+        nc.save(update_fields=["status"])
+    return rectification
+
+
+def may_review(user: Any, nc: Nonconformity) -> bool:
+    """The owning region's regulators, or an assessor of the assessment's team."""
+    if can_write_region(user, nc.assessment.institution.region_id):
+        return True
+    try:
+        expert = user.expert
+    except (ObjectDoesNotExist, AttributeError):
+        return False
+    return nc.assessment.members.filter(expert=expert).exists()
+
+
+def _review(actor: Any, nc: Nonconformity, decision: Decision, note: str) -> Nonconformity:
+    if not may_review(actor, nc):
+        raise PermissionDenied(_("只有本地区监管人员或本次评审组成员可以审核整改"))
+    nc = Nonconformity.objects.select_for_update().get(pk=nc.pk)
+    if nc.status != NonconformityStatus.SUBMITTED:
+        raise ValidationError(
+            _("不符合项当前状态为“%(status)s”，没有待审核的整改")
+            % {"status": nc.get_status_display()}
+        )
+    rectification = nc.rectifications.filter(decision=Decision.PENDING).last()
+    if rectification is None:  # pragma: no cover - submitted always has a pending submission
+        raise ValidationError(_("没有待审核的整改提交"))
+    now = timezone.now()
+    with audit_as(actor):
+        rectification.decision = decision
+        rectification.review_note = note.strip()
+        rectification.reviewed_by = actor
+        rectification.reviewed_at = now
+        rectification.save()
+        if decision == Decision.ACCEPTED:
+            nc.status = NonconformityStatus.CLOSED
+            nc.closure_note = note.strip()
+            nc.closed_at = now
+            nc.closed_by = actor
+        else:
+            nc.status = NonconformityStatus.RETURNED
+        nc.save()
+    return nc
+
+
+@transaction.atomic
+def accept_rectification(actor: Any, nc: Nonconformity, note: str = "") -> Nonconformity:
+    """Accept the pending rectification and close the nonconformity (note = closure evidence)."""
+    return _review(actor, nc, Decision.ACCEPTED, note or _("整改有效，予以关闭"))
+
+
+@transaction.atomic
+def return_rectification(actor: Any, nc: Nonconformity, note: str) -> Nonconformity:
+    if not note.strip():
+        raise ValidationError({"note": _("退回整改时必须说明理由")})
+    return _review(actor, nc, Decision.RETURNED, note)
