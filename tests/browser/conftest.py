@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table between tests; put back what migrations load.
 
-    (serialized_rollback alone proved order-dependent once several apps had browser tests.)
+    Not serialized_rollback: restoring auth rows fires the audit log, which recreates content
+    types before they are restored (UNIQUE constraint failures). Flushing re-runs post_migrate,
+    which brings back content types, permissions and the role groups; the regions come back here.
     """
     if request.node.get_closest_marker("django_db") is None:
         return

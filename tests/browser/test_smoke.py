@@ -9,9 +9,8 @@ from ticcoop.testing import factories
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
-# serialized_rollback: the regions loaded by a data migration survive the table flushes.
 
 
 def test_home_page_then_search_in_a_real_browser(live_server: Any, page: Any) -> None:
