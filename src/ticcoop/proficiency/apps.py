@@ -7,3 +7,16 @@ from django.utils.translation import gettext_lazy as _
 class ProficiencyConfig(AppConfig):
     name = "ticcoop.proficiency"
     verbose_name = _("能力验证")
+
+    def ready(self) -> None:
+        # AUDITLOG_INCLUDE_ALL_MODELS registered every field; the report PDF (bytes) and the
+        # bulky evaluation inputs/outputs (immutable, stored in their own rows) stay out of
+        # the audit trail's diffs.
+        from auditlog.registry import auditlog
+
+        from ticcoop.proficiency.models import MeasurandEvaluation, Report
+
+        for model, fields in ((Report, ["pdf"]), (MeasurandEvaluation, ["inputs", "outputs"])):
+            if auditlog.contains(model):
+                auditlog.unregister(model)
+            auditlog.register(model, exclude_fields=fields)

@@ -1,5 +1,22 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ticcoop.proficiency import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.calendar, name="pt-calendar"),
+    path("rounds/<int:pk>/", views.round_detail, name="pt-round-detail"),
+    path("rounds/<int:pk>/enrol/", views.round_enrol, name="pt-round-enrol"),
+    path("rounds/<int:pk>/results/", views.round_submit, name="pt-round-submit"),
+    path("rounds/<int:pk>/report.pdf", views.report_pdf, name="pt-round-report"),
+    path(
+        "rounds/<int:pk>/letters/<str:code>.pdf",
+        views.participant_letter,
+        name="pt-participant-letter",
+    ),
+    path("rounds/<int:pk>/<str:action>/", views.round_transition, name="pt-round-transition"),
+    path("evaluations/<int:pk>/<str:kind>.png", views.chart, name="pt-chart"),
+    path("actions/", views.action_list, name="pt-action-list"),
+    path("actions/<int:pk>/", views.action_detail, name="pt-action-detail"),
+]

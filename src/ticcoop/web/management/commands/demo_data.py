@@ -17,6 +17,7 @@ from ticcoop.registry.models import Institution
 # dependency order; it runs after the institutions, experts and accounts exist.
 DEMO_STEPS: list[str] = [
     "ticcoop.assessments.demo",
+    "ticcoop.proficiency.demo",
 ]
 
 

@@ -1,0 +1,190 @@
+"""Back office for proficiency testing: lifecycle fields are read-only, transitions are actions
+that call the services, evaluations and results are view-only (they change only by services)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.proficiency import services
+from ticcoop.proficiency.models import (
+    CorrectiveAction,
+    EvaluationRun,
+    ItemCheck,
+    Measurand,
+    MeasurandEvaluation,
+    Participant,
+    ReferenceValue,
+    Report,
+    Result,
+    Round,
+    Scheme,
+    Score,
+)
+
+
+def _run_each(
+    request: HttpRequest, queryset: QuerySet[Any], service: Callable[[Any, Any], Any], done: str
+) -> None:
+    ok = 0
+    for obj in queryset:
+        try:
+            service(request.user, obj)
+            ok += 1
+        except (ValidationError, PermissionDenied) as exc:
+            text = "；".join(getattr(exc, "messages", [str(exc)]))
+            messages.error(request, f"{obj}：{text}")
+    if ok:
+        messages.success(request, f"{done}：{ok}")
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Records written only by services (results, evaluations, scores, reports)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class MeasurandInline(admin.TabularInline):
+    model = Measurand
+    extra = 0
+
+
+@admin.register(Scheme)
+class SchemeAdmin(RegionScopedAdmin):
+    list_display = ("code", "name", "organising_region", "field", "x_pt_method", "sigma_method")
+    list_filter = ("organising_region", "field", "x_pt_method", "sigma_method")
+    search_fields = ("code", "name", "provider_name", "field")
+    inlines = [MeasurandInline]
+
+
+@admin.register(Measurand)
+class MeasurandAdmin(RegionScopedAdmin):
+    list_display = ("name", "unit", "scheme", "decimals")
+    list_filter = ("scheme__organising_region",)
+    search_fields = ("name", "scheme__code")
+
+
+@admin.register(Round)
+class RoundAdmin(RegionScopedAdmin):
+    save_service = staticmethod(services.save_round)
+    list_display = ("code", "title", "scheme", "status", "enrolment_deadline", "results_due")
+    list_filter = ("status", "scheme__organising_region", "year")
+    search_fields = ("code", "title", "scheme__name")
+    readonly_fields = ("status", "dispatched_at", "closed_at", "evaluated_at", "published_at")
+    actions = ["dispatch", "close", "evaluate", "publish"]
+
+    @admin.action(description="发放样品（停止报名）")
+    def dispatch(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        _run_each(request, queryset, services.dispatch_items, "已发放样品")
+
+    @admin.action(description="结果截止")
+    def close(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        _run_each(request, queryset, services.close_results, "已截止")
+
+    @admin.action(description="评价（首次评价）")
+    def evaluate(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        _run_each(request, queryset, services.evaluate_round, "已评价")
+
+    @admin.action(description="发布报告")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        _run_each(request, queryset, services.publish_round, "已发布")
+
+
+@admin.register(ReferenceValue)
+class ReferenceValueAdmin(RegionScopedAdmin):
+    list_display = ("round", "measurand", "value", "uncertainty", "k")
+    list_filter = ("round__scheme__organising_region",)
+    search_fields = ("round__code", "measurand__name")
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ViewOnlyAdmin):
+    list_display = ("code", "round", "institution", "enrolled_at")
+    list_filter = ("round__scheme__organising_region", "institution__region")
+    search_fields = ("code", "round__code", "institution__name")
+
+
+@admin.register(Result)
+class ResultAdmin(ViewOnlyAdmin):
+    list_display = ("participant", "measurand", "version", "reported", "expanded_u", "source")
+    list_filter = ("source", "participant__round__scheme__organising_region")
+    search_fields = ("participant__code", "participant__round__code", "measurand__name")
+
+
+@admin.register(ItemCheck)
+class ItemCheckAdmin(ViewOnlyAdmin):
+    list_display = ("round", "measurand", "kind", "passed", "decision", "decision_reason")
+    list_filter = ("kind", "passed", "decision")
+    search_fields = ("round__code", "measurand__name")
+
+
+@admin.register(EvaluationRun)
+class EvaluationRunAdmin(ViewOnlyAdmin):
+    list_display = ("round", "number", "created_at", "superseded_at", "published_at")
+    list_filter = ("round__scheme__organising_region",)
+    search_fields = ("round__code", "reason")
+
+
+@admin.register(MeasurandEvaluation)
+class MeasurandEvaluationAdmin(ViewOnlyAdmin):
+    list_display = ("run", "measurand", "p", "x_pt", "u_x_pt", "sigma_pt", "z_used")
+    list_filter = ("estimator", "z_used")
+    search_fields = ("run__round__code", "measurand__name")
+
+
+@admin.register(Score)
+class ScoreAdmin(ViewOnlyAdmin):
+    list_display = ("participant", "evaluation", "z", "z_prime", "zeta", "en", "performance")
+    list_filter = ("performance",)
+    search_fields = ("participant__code", "evaluation__run__round__code")
+
+
+@admin.register(Report)
+class ReportAdmin(ViewOnlyAdmin):
+    list_display = ("round", "sha256", "created_at")
+    search_fields = ("round__code", "sha256")
+    exclude = ("pdf",)
+
+
+@admin.register(CorrectiveAction)
+class CorrectiveActionAdmin(RegionScopedAdmin):
+    list_display = ("institution", "round", "measurand", "performance", "status", "due_date")
+    list_filter = ("status", "performance", "institution__region")
+    search_fields = ("institution__name", "round__code")
+    readonly_fields = (
+        "score",
+        "institution",
+        "round",
+        "measurand",
+        "performance",
+        "status",
+        "due_date",
+        "root_cause",
+        "action",
+        "evidence",
+        "answered_by",
+        "answered_at",
+        "closed_by",
+        "closed_at",
+    )
+    actions = ["close_answered"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="确认整改并关闭")
+    def close_answered(self, request: HttpRequest, queryset: QuerySet[CorrectiveAction]) -> None:
+        _run_each(request, queryset, services.close_action, "已关闭")

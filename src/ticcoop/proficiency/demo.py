@@ -1,0 +1,174 @@
+"""Demo proficiency testing: one evaluated and published round per organising region (20–30
+participants from all five regions, a few outliers and censored values), plus a Beijing round
+whose items are out (the demo lab users can submit) and a Tianjin round open for enrolment.
+
+Everything goes through the services (with past ``now=`` moments for the timeline); reports are
+not rendered here (they are rendered on first download).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from ticcoop.accounts.demo import region_prefix
+from ticcoop.proficiency import services
+from ticcoop.proficiency.models import Measurand, Round, Scheme
+from ticcoop.regions.models import Region
+from ticcoop.registry.models import Institution, InstitutionMembership, InstitutionStatus
+
+# region code → scheme name, field, provider, [(measurand, unit, decimals, level, sd, sigma %)]
+SCHEMES: dict[str, tuple[str, str, str, list[tuple[str, str, int, float, float, float]]]] = {
+    "11": (
+        "食品中重金属测定",
+        "食品",
+        "北京市食品安全监控和风险评估中心",
+        [("铅", "mg/kg", 3, 0.250, 0.012, 8.0), ("镉", "mg/kg", 3, 0.120, 0.006, 8.0)],
+    ),
+    "12": (
+        "水质氨氮和总磷测定",
+        "环境",
+        "天津市生态环境监测中心",
+        [("氨氮", "mg/L", 2, 1.20, 0.05, 6.0), ("总磷", "mg/L", 3, 0.310, 0.014, 7.0)],
+    ),
+    "13": (
+        "钢材拉伸性能试验",
+        "建材",
+        "河北省产品质量监督检验研究院",
+        [("抗拉强度", "MPa", 0, 520.0, 6.0, 2.0)],
+    ),
+    "14": (
+        "煤中全硫和灰分测定",
+        "能源",
+        "山西省煤炭质量检测中心",
+        [("全硫", "%", 2, 1.50, 0.03, 3.0), ("灰分", "%", 2, 18.40, 0.20, 2.0)],
+    ),
+    "15": (
+        "乳粉中蛋白质测定",
+        "食品",
+        "内蒙古自治区产品质量检验研究院",
+        [("蛋白质", "g/100g", 2, 20.50, 0.25, 2.5)],
+    ),
+}
+
+
+MIN_POOL = 8  # below this the demo has no meaningful round to evaluate
+
+
+def _regulator(region: Region) -> User:
+    return User.objects.get(username=f"{region_prefix(region)}_regulator")
+
+
+def _scheme(actor: User, region: Region, index: int) -> Scheme:
+    name, field, provider, measurands = SCHEMES[region.code]
+    scheme = Scheme(
+        code=f"PT-{region.code}-{index:02d}",
+        name=name,
+        organising_region=region,
+        provider_name=provider,
+        field=field,
+        method_requirements="采用现行国家标准方法或等效方法",
+        min_participants=12,
+    )
+    rows = [
+        Measurand(name=m, unit=u, decimals=d, sigma_percent=pct, sigma_value=level * pct / 100)
+        for m, u, d, level, _sd, pct in measurands
+    ]
+    return services.create_scheme(actor, scheme, rows)
+
+
+def _round(actor: User, scheme: Scheme, code: str, deadline: datetime, due: datetime) -> Round:
+    rnd = Round(
+        scheme=scheme,
+        code=code,
+        title=f"{deadline.year} 年第 1 轮",
+        year=deadline.year,
+        enrolment_deadline=deadline,
+        results_due=due,
+    )
+    return services.save_round(actor, rnd)
+
+
+def _value(rng: random.Random, level: float, sd: float, decimals: int) -> str:
+    roll = rng.random()
+    if roll < 0.04:
+        x = level + rng.choice((-1, 1)) * rng.uniform(3.5, 6) * sd * 2.5  # gross outlier
+    elif roll < 0.10:
+        x = level + rng.choice((-1, 1)) * rng.uniform(2.2, 2.9) * level * 0.02  # questionable
+    else:
+        x = rng.gauss(level, sd)
+    return f"{x:.{decimals}f}"
+
+
+def _evaluated_round(rng: random.Random, region: Region, pool: list[Institution]) -> int:
+    actor = _regulator(region)
+    scheme = _scheme(actor, region, 1)
+    now = timezone.now()
+    deadline, due = now - timedelta(days=90), now - timedelta(days=45)
+    rnd = _round(actor, scheme, f"PT{deadline.year}-{region.code}-01", deadline, due)
+    chosen = rng.sample(pool, min(len(pool), rng.randint(20, 30)))
+    participants = [services.enrol(actor, rnd, i, now=deadline - timedelta(days=1)) for i in chosen]
+    services.dispatch_items(actor, rnd, now=deadline + timedelta(days=1))
+    measurands = list(scheme.measurands.all())
+    spec = {m: s for m, s in zip(measurands, SCHEMES[region.code][3], strict=True)}
+    for participant in participants:
+        entries = []
+        for m, (_n, _u, d, level, sd, _pct) in spec.items():
+            reported = _value(rng, level, sd, d)
+            if rng.random() < 0.03:
+                reported = f"<{level / 10:.{d}f}"
+            u = f"{2 * sd * rng.uniform(0.8, 1.6):.{d + 1}f}" if rng.random() < 0.8 else None
+            entries.append(services.Entry(m.name, reported, u, "2" if u else None, "国标法"))
+        services.submit_results(actor, participant, entries, now=due - timedelta(days=2))
+    services.close_results(actor, rnd)
+    short = "演示数据：机构数量少于最少参加者数" if len(chosen) < scheme.min_participants else ""
+    services.evaluate_round(actor, rnd, override_reason=short)
+    services.publish_round(actor, rnd, render_report=False)
+    return len(participants)
+
+
+def _live_rounds(region_bj: Region, region_tj: Region) -> None:
+    """A Beijing round with items out (demo lab users submit) and a Tianjin round enrolling."""
+    now = timezone.now()
+    actor = _regulator(region_bj)
+    rnd = _round(
+        actor,
+        _scheme(actor, region_bj, 2),
+        f"PT{now.year}-11-02",
+        now + timedelta(days=1),
+        now + timedelta(days=30),
+    )
+    labs = Institution.objects.filter(
+        pk__in=InstitutionMembership.objects.values("institution")
+    ).order_by("region__code")
+    for lab in labs:
+        services.enrol(actor, rnd, lab)
+    if labs:
+        services.dispatch_items(actor, rnd)
+    tj = _regulator(region_tj)
+    _round(
+        tj,
+        _scheme(tj, region_tj, 2),
+        f"PT{now.year}-12-02",
+        now + timedelta(days=20),
+        now + timedelta(days=60),
+    )
+
+
+def load(seed: int) -> str:
+    rng = random.Random(seed + 13)
+    pool = list(Institution.objects.filter(status=InstitutionStatus.OPERATING).order_by("pk"))
+    regions = list(Region.objects.filter(is_active=True, code__in=SCHEMES).order_by("code"))
+    if len(pool) < MIN_POOL:
+        regions = []
+    enrolled = sum(_evaluated_round(rng, region, pool) for region in regions)
+    by_code = {r.code: r for r in regions}
+    if "11" in by_code and "12" in by_code:
+        _live_rounds(by_code["11"], by_code["12"])
+    return (
+        f"能力验证：{len(regions)} 个已发布轮次（{enrolled} 个参加者），"
+        f"1 个样品已发放轮次，1 个报名中轮次"
+    )

@@ -1,0 +1,40 @@
+"""Every write of proficiency testing; views, API, admin and demo call these."""
+
+from __future__ import annotations
+
+from ticcoop.proficiency.services.checks import decide_item_check, record_item_check
+from ticcoop.proficiency.services.enrolment import enrol
+from ticcoop.proficiency.services.evaluation import evaluate_round, publish_round, store_report
+from ticcoop.proficiency.services.followup import answer_action, apply_risk_rule, close_action
+from ticcoop.proficiency.services.results import Entry, submit_results, upload_results
+from ticcoop.proficiency.services.rounds import (
+    close_results,
+    create_scheme,
+    dispatch_items,
+    save_measurand,
+    save_round,
+    save_scheme,
+    set_reference,
+)
+
+__all__ = [
+    "Entry",
+    "answer_action",
+    "apply_risk_rule",
+    "close_action",
+    "close_results",
+    "create_scheme",
+    "decide_item_check",
+    "dispatch_items",
+    "enrol",
+    "evaluate_round",
+    "publish_round",
+    "record_item_check",
+    "save_measurand",
+    "save_round",
+    "save_scheme",
+    "set_reference",
+    "store_report",
+    "submit_results",
+    "upload_results",
+]

@@ -1,0 +1,93 @@
+"""Reading result files (CSV in UTF-8/GB18030, or XLSX) into rows with their row numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 500
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "measurand": ("测量项目", "项目", "measurand"),
+    "result": ("结果", "报告值", "result", "value"),
+    "expanded_u": ("扩展不确定度u", "扩展不确定度", "u"),
+    "k": ("包含因子k", "包含因子", "k"),
+    "method": ("检测方法", "方法", "method"),
+}
+LABELS = {"measurand": "测量项目", "result": "结果", "expanded_u": "U", "k": "k", "method": "方法"}
+REQUIRED = ("measurand", "result")
+
+
+@dataclass(frozen=True)
+class RawRow:
+    row: int  # 1-based line/row in the file (the header is row 1)
+    cells: dict[str, str]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value).strip()
+
+
+def _column_map(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = name.strip().replace(" ", "").casefold()
+        for column, aliases in COLUMNS.items():
+            if key in aliases and column not in found:
+                found[column] = index
+    missing = [LABELS[c] for c in REQUIRED if c not in found]
+    if missing:
+        raise ValidationError(
+            _("第 1 行（表头）缺少列：%(cols)s；可用列名：测量项目、结果、U、k、方法")
+            % {"cols": "、".join(missing)}
+        )
+    return found
+
+
+def _table(name: str, content: bytes) -> list[list[str]]:
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise ValidationError(_("无法读取 XLSX 文件：%(e)s") % {"e": exc}) from exc
+        sheet = book.worksheets[0]
+        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    if not name.lower().endswith(".csv"):
+        raise ValidationError(_("只接受 .csv 或 .xlsx 文件"))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost anything
+        raise ValidationError(_("CSV 文件编码无法识别（请用 UTF-8）"))
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def read_rows(name: str, content: bytes) -> list[RawRow]:
+    """Rows of a results file as cells by column name; blank rows are skipped."""
+    table = _table(name, content)
+    if not table:
+        raise ValidationError(_("文件是空的"))
+    columns = _column_map(table[0])
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        if not any(values):
+            continue
+        cells = {c: (values[i] if i < len(values) else "") for c, i in columns.items()}
+        rows.append(RawRow(number, cells))
+    if not rows:
+        raise ValidationError(_("文件中没有结果行"))
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(_("一次最多上传 %(n)s 行") % {"n": MAX_ROWS})
+    return rows
