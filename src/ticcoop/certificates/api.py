@@ -1,4 +1,126 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
-from ninja import Router
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
+
+from ticcoop.assessments.models import Assessment
+from ticcoop.certificates import queries, services
+from ticcoop.certificates.models import Certificate
+from ticcoop.certificates.schemas import (
+    CertificateDetailOut,
+    CertificateOut,
+    ExtendIn,
+    IssueIn,
+    ReasonIn,
+    ScopeChangeIn,
+    VerifyOut,
+    VersionOut,
+)
+from ticcoop.certificates.scope import ScopeRow
+from ticcoop.registry.models import Institution
 
 router = Router(tags=["certificates"])
+
+
+class CertificateFilter(Schema):
+    q: str = ""
+    region: str = ""
+    status: str = ""
+
+
+def _certificate(number: str) -> Certificate:
+    return get_object_or_404(queries.certificates(), number=number)
+
+
+def _rows(rows: list[Any]) -> list[ScopeRow]:
+    return [ScopeRow.from_mapping(row.dict()) for row in rows]
+
+
+@router.get("", response=list[CertificateOut])
+@paginate(PageNumberPagination, page_size=50)
+def search(request: HttpRequest, filters: Query[CertificateFilter]) -> Any:
+    """Every region's certificates, searchable by number, parameter, standard or name."""
+    return queries.search_certificates(filters.q, filters.region, filters.status)
+
+
+@router.get("/verify", response=VerifyOut)
+def verify(request: HttpRequest, token: str) -> Any:
+    """Signature of a printed token + the certificate's current status from the database."""
+    certificate = queries.certificate_for_token(token)
+    check = queries.check_token(token, certificate)
+    result: dict[str, Any] = {
+        "signature_valid": check.signature_valid,
+        "detail": check.detail,
+        "token_version": check.token_version,
+        "is_current_version": check.is_current_version,
+        "fields": check.fields,
+    }
+    if certificate is not None:
+        result.update(
+            number=certificate.number,
+            current_version=certificate.version,
+            current_status=certificate.effective_status(),
+            current_status_label=certificate.effective_status_label(),
+        )
+    return result
+
+
+@router.get("/{number}", response=CertificateDetailOut)
+def detail(request: HttpRequest, number: str) -> Certificate:
+    return _certificate(number)
+
+
+@router.get("/{number}/versions", response=list[VersionOut])
+def versions(request: HttpRequest, number: str) -> Any:
+    return queries.versions_of(_certificate(number))
+
+
+@router.post("", response={201: CertificateDetailOut}, auth=django_auth)
+def issue(request: HttpRequest, payload: IssueIn) -> Status[Certificate]:
+    institution = get_object_or_404(Institution, credit_code=payload.credit_code.strip().upper())
+    assessment = get_object_or_404(Assessment, pk=payload.assessment_id)
+    certificate = services.issue_certificate(
+        request.user,
+        institution,
+        number=payload.number,
+        issue_date=payload.issue_date,
+        scope=_rows(payload.scope),
+        assessment=assessment,
+        national=payload.national,
+    )
+    return Status(201, certificate)
+
+
+@router.post("/{number}/scope", response=CertificateDetailOut, auth=django_auth)
+def change_scope(request: HttpRequest, number: str, payload: ScopeChangeIn) -> Certificate:
+    return services.change_scope(
+        request.user, _certificate(number), _rows(payload.scope), payload.reason
+    )
+
+
+@router.post("/{number}/extend", response=CertificateDetailOut, auth=django_auth)
+def extend(request: HttpRequest, number: str, payload: ExtendIn) -> Certificate:
+    return services.extend_certificate(
+        request.user,
+        _certificate(number),
+        application_date=payload.application_date,
+        reason=payload.reason,
+    )
+
+
+def _lifecycle(kind: str) -> Any:
+    def handler(request: HttpRequest, number: str, payload: ReasonIn) -> Certificate:
+        return services.LIFECYCLE_ACTIONS[kind](request.user, _certificate(number), payload.reason)
+
+    handler.__name__ = f"{kind}_certificate"
+    return handler
+
+
+for _kind in services.LIFECYCLE_ACTIONS:
+    router.post(f"/{{number}}/{_kind}", response=CertificateDetailOut, auth=django_auth)(
+        _lifecycle(_kind)
+    )

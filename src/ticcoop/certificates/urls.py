@@ -1,5 +1,16 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ticcoop.certificates import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("certificates/", views.search, name="certificates-search"),
+    path("certificates/import/", views.import_upload, name="certificates-import"),
+    path("certificates/import/confirm/", views.import_confirm, name="certificates-import-confirm"),
+    path("certificates/export/", views.export, name="certificates-export"),
+    path("certificates/<str:number>/", views.detail, name="certificates-detail"),
+    path("certificates/<str:number>/pdf/", views.pdf, name="certificates-pdf"),
+    path("certificates/<str:number>/manage/", views.manage, name="certificates-manage"),
+    path("verify/<str:number>/", views.verify, name="certificates-verify"),
+]

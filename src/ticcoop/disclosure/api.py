@@ -1,4 +1,50 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router
 
+from ticcoop.disclosure import queries
+from ticcoop.disclosure.schemas import DrawOut, ResultOut
+from ticcoop.supervision import queries as supervision
+from ticcoop.supervision.models import Batch
+
 router = Router(tags=["disclosure"])
+
+
+def _draw(batch: Batch) -> dict[str, Any]:
+    draw = getattr(batch, "draw", None)
+    files = {
+        name: reverse("disclosure-draw-file", args=[batch.pk, name])
+        for name in ("manifest.json", "targets.csv", "inspectors.csv")
+    }
+    return {
+        "id": batch.pk,
+        "code": batch.code,
+        "title": str(batch),
+        "status": batch.status,
+        "snapshot_sha256": batch.snapshot_sha256,
+        "frozen_at": batch.frozen_at,
+        "manifest_sha256": draw.manifest_sha256 if draw else None,
+        "manifest_url": files["manifest.json"] if draw else None,
+        "targets_url": files["targets.csv"],
+        "inspectors_url": files["inspectors.csv"],
+    }
+
+
+@router.get("/draws", response=list[DrawOut])
+def draws(request: HttpRequest) -> Any:
+    """Batches with a published snapshot hash, and their draws (newest first)."""
+    return [_draw(batch) for batch in supervision.public_batches()[:200]]
+
+
+@router.get("/draws/{pk}", response=DrawOut)
+def draw(request: HttpRequest, pk: int) -> Any:
+    return _draw(queries.public_batch(pk))
+
+
+@router.get("/results", response=list[ResultOut])
+def results(request: HttpRequest) -> Any:
+    """Published inspection results (every version; corrections carry their reason)."""
+    return queries.result_rows()

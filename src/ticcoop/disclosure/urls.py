@@ -1,5 +1,18 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ticcoop.disclosure import views
+from ticcoop.disclosure.feeds import NoticeFeed
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="disclosure-index"),
+    path("items/", views.items, name="disclosure-items"),
+    path("plans/", views.plans, name="disclosure-plans"),
+    path("draws/", views.draws, name="disclosure-draws"),
+    path("draws/<int:pk>/", views.draw, name="disclosure-draw"),
+    path("draws/<int:pk>/<str:name>", views.draw_file, name="disclosure-draw-file"),
+    path("results/", views.results, name="disclosure-results"),
+    path("data/results.<str:fmt>", views.results_data, name="disclosure-results-data"),
+    path("feed.atom", NoticeFeed(), name="disclosure-feed"),
+]

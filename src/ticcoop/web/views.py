@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import access_region_write, can_write_region
+from ticcoop.certificates.queries import certificates_of
 from ticcoop.regions.models import Region
 from ticcoop.registry import services
 from ticcoop.registry.models import Institution, InstitutionStatus
@@ -46,7 +47,8 @@ def institution_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
         Institution.objects.select_related("region"), credit_code=credit_code
     )
     can_write = can_write_region(request.user, institution.region_id)
-    context = {"institution": institution, "can_write": can_write}
+    held = list(certificates_of(institution.pk).prefetch_related("scope", "versions"))
+    context = {"institution": institution, "can_write": can_write, "certificates": held}
     return render(request, "web/institution_detail.html", context)
 
 

@@ -17,7 +17,11 @@ from ticcoop.registry.models import Institution
 # dependency order; it runs after the institutions, experts and accounts exist.
 DEMO_STEPS: list[str] = [
     "ticcoop.assessments.demo",
+    "ticcoop.certificates.demo",
     "ticcoop.proficiency.demo",
+    "ticcoop.supervision.demo",
+    "ticcoop.inspections.demo",
+    "ticcoop.competitions.demo",
 ]
 
 

@@ -1,0 +1,237 @@
+"""Registry at scale: import 100,000 institutions + certificates, then search and verify.
+
+For SQLite (temporary file) and PostgreSQL (temporary database ``ticcoop_bench`` at
+BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432, created and dropped):
+
+1. ``ticcoop import-registry`` of N institution rows, then N certificate rows and N scope
+   rows (CSV), timed;
+2. gunicorn (2 workers) on 127.0.0.1:8765; a bounded loopback load generator (threads,
+   keep-alive connections, fixed request count and time limit) measures requests/s, p50
+   and p99 for: certificate search by institution-name fragment, search by parameter, token
+   verification (API) and the public verify page.
+
+Reference in the same run: ``/.well-known/ticcoop-keys.json`` (one tiny query, no search),
+so the ratio shows what search/verify cost on top of the framework.  BENCH_INSTITUTIONS
+sets N (default 100000).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from ticcoop.certificates.tables import write_csv
+from ticcoop.methods.ids import make_credit_code, make_org_code
+
+COUNT = int(os.environ.get("BENCH_INSTITUTIONS", "100000"))
+PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+PG_DB = "ticcoop_bench"
+HOST, PORT = "127.0.0.1", 8765
+REQUESTS, THREADS, TIME_LIMIT = 2000, 8, 30.0
+REGIONS = [("11", "01"), ("12", "02"), ("13", "03"), ("14", "04"), ("15", "05")]
+WORDS = ["华北", "精诚", "中检", "联合", "环科", "质量", "计量", "食安", "建工", "电科"]
+PARAMETERS = ["铅", "镉", "浑浊度", "抗压强度", "化学需氧量", "排气污染物", "泄漏电流"]
+
+
+def ticcoop(*words: str) -> list[str]:
+    return [sys.executable, "-m", "ticcoop.cli", *words]
+
+
+def write_files(folder: Path) -> tuple[Path, Path, Path]:
+    rng = random.Random(7)
+    institutions, certificates, scopes = [], [], []
+    for index in range(COUNT):
+        region, authority = REGIONS[index % 5]
+        code = make_credit_code(f"91{region}0100" + make_org_code(f"{index + 10_000_000:08d}"))
+        name = f"{rng.choice(WORDS)}{rng.choice(WORDS)}检测技术有限公司{index}"
+        institutions.append([code, name, region, "测试路1号", "", "", "", "正常", "B"])
+        year = 2020 + index % 6
+        number = (
+            f"{year % 100:02d}{authority}{17 + index // 49995 % 80:02d}00{index % 9999 + 1:04d}"
+        )
+        certificates.append([number, code, f"{year}-03-01", "", "", "有效", ""])
+        for parameter in rng.sample(PARAMETERS, 2):
+            scopes.append([number, "食品", "生活饮用水", parameter, "GB/T 5750.6-2023", "", ""])
+    paths = (folder / "institutions.csv", folder / "certificates.csv", folder / "scopes.csv")
+    for path, kind, rows in zip(
+        paths,
+        ("institutions", "certificates", "scopes"),
+        (institutions, certificates, scopes),
+        strict=True,
+    ):
+        path.write_bytes(write_csv(kind, rows))
+    return paths
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+        admin.execute(f"CREATE DATABASE {PG_DB}")
+    try:
+        yield f"{PG_SERVER}/{PG_DB}"
+    finally:
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str]) -> Iterator[None]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "ticcoop.config.wsgi", "-w", "2",
+         "-b", f"{HOST}:{PORT}", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection((HOST, PORT), 0.5):
+                break
+            time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def get(connection: http.client.HTTPConnection, path: str) -> bytes:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    if response.status >= 500:
+        raise RuntimeError(f"{path}: HTTP {response.status}")
+    return body
+
+
+def load(paths: list[str]) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) for REQUESTS requests over THREADS keep-alive clients."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(REQUESTS))
+    deadline = time.monotonic() + TIME_LIMIT
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        for index in counter:
+            if time.monotonic() > deadline:
+                break
+            start = time.perf_counter()
+            get(connection, paths[index % len(paths)])
+            with lock:
+                latencies.append(time.perf_counter() - start)
+        connection.close()
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    if not latencies:
+        raise RuntimeError("no request completed")
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p99 * 1000
+
+
+def run(
+    label: str, database_url: str, files: tuple[Path, Path, Path]
+) -> dict[str, tuple[float, float, float]]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECRET_KEY": "bench-only-secret",
+        "DJANGO_SUPERUSER_PASSWORD": "bench-pass",
+        "TICCOOP_VAR_DIR": str(Path(files[0]).parent),
+    }
+    quiet = {"env": env, "check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run(ticcoop("migrate", "-v0"), **quiet)  # type: ignore[call-overload]
+    subprocess.run(ticcoop("collectstatic", "--noinput", "-v0"), **quiet)  # type: ignore[call-overload]
+    superuser = ("createsuperuser", "--noinput", "--username", "bench", "--email", "b@x.invalid")
+    subprocess.run(ticcoop(*superuser), **quiet)  # type: ignore[call-overload]
+    print(f"\n== {label} ==")
+    for path in files:
+        seconds = timed(ticcoop("import-registry", str(path), "--user", "bench"), env)
+        rows = 2 * COUNT if "scope" in path.name else COUNT
+        print(
+            f"import {path.name:<18} {rows:>7} rows {seconds:7.1f} s {rows / seconds:8.0f} rows/s"
+        )
+    results = {}
+    with gunicorn(env):
+        connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        numbers = [
+            row["number"]
+            for row in json.loads(get(connection, "/api/certificates?page=7"))["items"]
+        ]
+        tokens = [
+            json.loads(get(connection, f"/api/certificates/{n}/versions"))[0]["token"]
+            for n in numbers
+        ]
+        connection.close()
+        rng = random.Random(3)
+        scenarios = {
+            "reference: keys JSON": ["/.well-known/ticcoop-keys.json"],
+            "search name fragment": [
+                f"/api/certificates?q={quote(rng.choice(WORDS) + rng.choice(WORDS))}"
+                for _ in range(50)
+            ],
+            "search parameter": [f"/api/certificates?q={quote(p)}" for p in PARAMETERS],
+            "search number": [f"/api/certificates?q={n}" for n in numbers],
+            "verify token (API)": [f"/api/certificates/verify?token={t}" for t in tokens],
+            "verify page": [f"/verify/{n}/?t={t}" for n, t in zip(numbers, tokens, strict=True)],
+        }  # fmt: skip
+        for name, paths in scenarios.items():
+            load(paths[:1])  # warm-up
+            results[name] = load(paths)
+    reference = results["reference: keys JSON"][0]
+    for name, (rps, p50, p99) in results.items():
+        ratio = rps / reference
+        print(f"{name:<24} {rps:7.0f} req/s p50 {p50:6.1f} ms p99 {p99:6.1f} ms ({ratio:.2f}× ref)")
+    return results
+
+
+def main() -> None:
+    print(f"registry benchmark: {COUNT} institutions, {COUNT} certificates, {2 * COUNT} scope rows")
+    print(f"load: {REQUESTS} requests/scenario, {THREADS} threads, gunicorn 2 workers, loopback")
+    with tempfile.TemporaryDirectory() as folder:
+        files = write_files(Path(folder))
+        sqlite = run("SQLite", f"sqlite:///{folder}/bench.sqlite3", files)
+        try:
+            with postgres_database() as url:
+                postgres = run("PostgreSQL", url, files)
+        except Exception as exc:  # PostgreSQL is optional here
+            print(f"PostgreSQL skipped: {exc}")
+            return
+    print("\nPostgreSQL / SQLite throughput ratio:")
+    for name in sqlite:
+        print(f"  {name:<24} {postgres[name][0] / sqlite[name][0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

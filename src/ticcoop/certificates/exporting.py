@@ -1,0 +1,73 @@
+"""Export of the registry in the import formats (round trip: export → import changes nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Q
+
+from ticcoop.certificates.models import Certificate, CertificateStatus, ScopeItem
+from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES, write_csv, write_xlsx
+from ticcoop.registry.models import Institution, InstitutionStatus
+
+CHUNK = 2000
+
+
+def _institution_rows(region_code: str) -> Iterator[list[str]]:
+    institutions = Institution.objects.select_related("region").order_by("credit_code")
+    if region_code:
+        institutions = institutions.filter(region__code=region_code)
+    labels = dict(InstitutionStatus.choices)
+    for item in institutions.iterator(chunk_size=CHUNK):
+        yield [
+            item.credit_code, item.name, item.region.code, item.address,
+            item.legal_representative, item.contact_person, item.contact_phone,
+            str(labels[item.status]), item.risk_class,
+        ]  # fmt: skip
+
+
+def _region_filter(region_code: str, prefix: str = "") -> Q:
+    if not region_code:
+        return Q()
+    if region_code == "00":
+        return Q(**{f"{prefix}issuing_region__isnull": True})
+    return Q(**{f"{prefix}issuing_region__code": region_code})
+
+
+def _certificate_rows(region_code: str) -> Iterator[list[str]]:
+    certificates = (
+        Certificate.objects.filter(_region_filter(region_code))
+        .select_related("institution")
+        .order_by("number")
+    )
+    labels = dict(CertificateStatus.choices)
+    for item in certificates.iterator(chunk_size=CHUNK):
+        yield [
+            item.number, item.institution.credit_code, item.issue_date.isoformat(),
+            item.valid_from.isoformat(), item.expiry_date.isoformat(),
+            str(labels[item.status]), item.status_reason,
+        ]  # fmt: skip
+
+
+def _scope_rows(region_code: str) -> Iterator[list[str]]:
+    items = (
+        ScopeItem.objects.filter(_region_filter(region_code, "certificate__"))
+        .select_related("certificate")
+        .order_by("certificate__number", "position", "pk")
+    )
+    for item in items.iterator(chunk_size=CHUNK):
+        yield [
+            item.certificate.number, item.category, item.product, item.parameter,
+            item.standard_code, item.clause, item.limits,
+        ]  # fmt: skip
+
+
+ROWS = {INSTITUTIONS: _institution_rows, CERTIFICATES: _certificate_rows, SCOPES: _scope_rows}
+
+
+def export_csv(kind: str, region_code: str = "") -> bytes:
+    return write_csv(kind, ROWS[kind](region_code))
+
+
+def export_xlsx(region_code: str = "") -> bytes:
+    return write_xlsx({kind: rows(region_code) for kind, rows in ROWS.items()})

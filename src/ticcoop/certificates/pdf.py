@@ -1,0 +1,156 @@
+"""The certificate PDF: Chinese text (ReportLab's built-in CID font STSong-Light), a QR code
+of the verify URL with the signed token, the token as text and in the PDF metadata
+(subject and keywords) so that ``ticcoop verify-certificate FILE.pdf`` can read it back.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import (
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ticcoop.certificates import signed
+from ticcoop.certificates.models import Certificate, CertificateStatus, CertificateVersion
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+TITLE = ParagraphStyle("title", fontName=FONT, fontSize=22, leading=30, alignment=1)
+HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=14, leading=20, alignment=1)
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17)
+SMALL = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=9.5, wordWrap="CJK")
+CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11)
+
+
+class QrCode(Flowable):
+    """A vector QR code (segno matrix drawn as squares), ``size`` points wide."""
+
+    def __init__(self, data: str, size: float) -> None:
+        super().__init__()
+        self.qr = segno.make(data, error="m", micro=False)
+        self.size = size
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        matrix = [list(row) for row in self.qr.matrix]
+        border = 4
+        cells = len(matrix) + 2 * border
+        unit = self.size / cells
+        canvas = self.canv
+        canvas.setFillColor(colors.black)
+        for y, row in enumerate(matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    top = self.size - (y + border + 1) * unit
+                    canvas.rect((x + border) * unit, top, unit, unit, stroke=0, fill=1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _facts(certificate: Certificate, version: CertificateVersion) -> Table:
+    region = certificate.issuing_region
+    issuer = region.name_zh + "市场监督管理局" if region else "国家认证认可监督管理委员会"
+    rows = [
+        ("证书编号", certificate.number),
+        ("机构名称", version.institution_name),
+        ("统一社会信用代码", version.credit_code),
+        ("地址", certificate.institution.address),
+        ("发证日期", version.issue_date.isoformat()),
+        ("有效期至", version.expiry_date.isoformat()),
+        ("本版状态", str(CertificateStatus(version.status).label)),
+        ("版本", f"第{version.number}版（{version.get_action_display()}）"),
+        ("发证机关", issuer),
+    ]
+    data = [[Paragraph(k, BODY), Paragraph(_escape(v), BODY)] for k, v in rows]
+    table = Table(data, colWidths=[40 * mm, 120 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _scope_table(version: CertificateVersion) -> Table:
+    header = ["序号", "类别", "检测对象", "项目/参数", "标准（方法）编号及条款", "限制范围/说明"]
+    data: list[list[Any]] = [[Paragraph(h, CELL) for h in header]]
+    for index, row in enumerate(version.scope, start=1):
+        standard = row["standard_code"] + (f" {row['clause']}" if row.get("clause") else "")
+        cells = [str(index), row["category"], row["product"], row["parameter"], standard]
+        data.append([Paragraph(_escape(c), CELL) for c in [*cells, row.get("limits", "")]])
+    widths = [10 * mm, 22 * mm, 32 * mm, 32 * mm, 42 * mm, 32 * mm]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def render_certificate_pdf(
+    certificate: Certificate,
+    version: CertificateVersion | None = None,
+    base_url: str | None = None,
+) -> bytes:
+    """The PDF of ``version`` (default: the current one) as bytes."""
+    version = version or certificate.versions.get(number=certificate.version)
+    url = signed.verify_url(certificate.number, version.token, base_url)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"检验检测机构资质认定证书 {certificate.number}",
+        author="华北五地检验检测认证区域合作平台",
+        subject=version.token,
+        keywords=["ticcoop-token", version.token],
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+    )
+    story: list[Flowable] = [
+        Paragraph("检验检测机构资质认定证书", TITLE),
+        Spacer(1, 8 * mm),
+        _facts(certificate, version),
+        Spacer(1, 6 * mm),
+        Paragraph(
+            "经审查，该机构已具备国家有关法律、行政法规规定的基本条件和能力，"
+            "现予批准，可以向社会出具具有证明作用的数据和结果，特发此证。"
+            "资质认定包括检验检测机构计量认证。能力范围见附表。",
+            BODY,
+        ),
+        Spacer(1, 6 * mm),
+        QrCode(url, 45 * mm),
+        Paragraph("扫码核验：证书当前状态以核验页面为准（撤销、暂停会即时显示）。", SMALL),
+        Paragraph(f"核验网址：{_escape(url)}", SMALL),
+        Paragraph(f"签名令牌：{_escape(version.token)}", SMALL),
+        PageBreak(),
+        Paragraph(
+            f"附表：能力范围（证书编号 {certificate.number}，第{version.number}版）", HEADING
+        ),
+        Spacer(1, 4 * mm),
+        _scope_table(version),
+        Spacer(1, 3 * mm),
+        Paragraph(f"能力范围摘要（SHA-256）：{version.scope_digest}", SMALL),
+    ]
+    document.build(story)
+    return buffer.getvalue()

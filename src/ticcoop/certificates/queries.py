@@ -1,0 +1,146 @@
+"""Reads on certificates: search, the public record, token verification against the DB.
+
+Certificates are shared data: everyone reads every region's certificates the same way
+(one certificate, recognised by all five regions).  Writes are scoped in services.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from ticcoop.accounts.queries import can_write_region, region_id_of_record
+from ticcoop.certificates.models import (
+    Certificate,
+    CertificateQuerySet,
+    CertificateVersion,
+    ScopeItem,
+)
+from ticcoop.methods.ids import IdentifierError, parse_certificate_number
+from ticcoop.trust.queries import SignatureInvalid, verify_token
+
+
+def certificates() -> CertificateQuerySet:
+    return cast(
+        CertificateQuerySet, Certificate.objects.select_related("institution", "issuing_region")
+    )
+
+
+def search_certificates(
+    text: str = "", region_code: str = "", status: str = ""
+) -> CertificateQuerySet:
+    """Search by certificate number (exact or prefix), parameter, standard code or name.
+
+    Indexes: number (unique), scope parameter and standard code (B-tree, prefix match),
+    institution name (pg_trgm GIN on PostgreSQL, see migration 0002; contains on SQLite).
+    """
+    queryset = certificates()
+    text = text.strip()
+    if text:
+        condition = Q(institution__name__icontains=text)
+        if text.isdigit():
+            condition |= Q(number__startswith=text)
+        if len(text) == 18:
+            condition |= Q(institution__credit_code=text.upper())
+        scope = ScopeItem.objects.filter(certificate=OuterRef("pk")).filter(
+            Q(parameter__istartswith=text) | Q(standard_code__istartswith=text)
+        )
+        queryset = queryset.filter(condition | Q(Exists(scope)))
+    if region_code == "00":
+        queryset = queryset.filter(issuing_region__isnull=True)
+    elif region_code:
+        queryset = queryset.filter(issuing_region__code=region_code)
+    if status:
+        queryset = queryset.in_status(status)
+    return queryset.order_by("-issue_date", "number")
+
+
+def certificates_of(institution_id: int) -> QuerySet[Certificate]:
+    return certificates().filter(institution_id=institution_id).order_by("-issue_date")
+
+
+def versions_of(certificate: Certificate) -> QuerySet[CertificateVersion]:
+    return certificate.versions.order_by("-number")
+
+
+def can_manage(user: Any, certificate: Certificate) -> bool:
+    return can_write_region(user, region_id_of_record(certificate))
+
+
+@dataclass
+class TokenCheck:
+    """The result of checking a printed token against the signature and the current record."""
+
+    signature_valid: bool
+    detail: str
+    fields: dict[str, str | int] = field(default_factory=dict)
+    matches_number: bool = False
+    token_version: int | None = None
+    is_current_version: bool = False
+    issuer: str | None = None
+    key_status: str | None = None
+
+
+def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
+    """Signature first (keys of every issuer), then: same number? current version?"""
+    try:
+        verified = verify_token(token)
+    except SignatureInvalid as exc:
+        return TokenCheck(False, str(exc))
+    fields = verified.fields
+    version = fields.get("v")
+    result = TokenCheck(
+        True,
+        _("签名有效"),
+        fields=dict(fields),
+        token_version=version if isinstance(version, int) else None,
+        issuer=verified.issuer,
+        key_status=verified.key_status,
+    )
+    if certificate is None:
+        return result
+    result.matches_number = fields.get("no") == certificate.number
+    if not result.matches_number:
+        result.detail = _("签名有效，但令牌属于证书%(other)s，不是%(number)s") % {
+            "other": fields.get("no"),
+            "number": certificate.number,
+        }
+        return result
+    expected_issuer = certificate.issuer_code
+    if verified.issuer != expected_issuer:
+        result.signature_valid = False
+        result.detail = _("not valid: 令牌由%(issuer)s签发，而证书的发证机关为%(expected)s") % {
+            "issuer": verified.issuer,
+            "expected": expected_issuer,
+        }
+        return result
+    result.is_current_version = result.token_version == certificate.version
+    if not result.is_current_version:
+        result.detail = _("签名有效，但二维码为第%(old)s版，证书已更新到第%(new)s版") % {
+            "old": result.token_version,
+            "new": certificate.version,
+        }
+    return result
+
+
+def certificate_for_token(token: str) -> Certificate | None:
+    """The certificate named in a token's payload (read without verifying; verify first)."""
+    try:
+        verified = verify_token(token)
+    except SignatureInvalid:
+        return None
+    number = verified.fields.get("no")
+    if not isinstance(number, str):
+        return None
+    return certificates().filter(number=number).first()
+
+
+def is_certificate_number(text: str) -> bool:
+    try:
+        parse_certificate_number(text)
+    except IdentifierError:
+        return False
+    return True

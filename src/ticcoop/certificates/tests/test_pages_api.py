@@ -1,0 +1,240 @@
+"""Pages, API and admin: public reads for every region, region-scoped writes, verification."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from ticcoop.accounts.roles import Role
+from ticcoop.certificates import services
+from ticcoop.certificates.models import Certificate
+from ticcoop.certificates.tables import write_csv
+from ticcoop.certificates.tests import factories as cf
+from ticcoop.registry.models import Institution
+from ticcoop.testing import factories
+from ticcoop.trust import services as trust
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- public pages ---------------------------------------------------------------------------
+
+
+def test_search_by_number_parameter_and_standard_across_regions(client: Client) -> None:
+    beijing = cf.certificate("11", name="北京甲检测")
+    cf.certificate("15", name="内蒙古乙检测")
+    page = client.get("/certificates/", {"q": beijing.number}).content.decode()
+    assert "北京甲检测" in page and "内蒙古乙检测" not in page
+    page = client.get("/certificates/", {"q": "浑浊度"}).content.decode()
+    assert "北京甲检测" in page and "内蒙古乙检测" in page
+    page = client.get("/certificates/", {"q": "GB/T 17671", "region": "15"}).content.decode()
+    assert "北京甲检测" not in page and "内蒙古乙检测" in page
+
+
+def test_search_filters_by_effective_status(client: Client) -> None:
+    certificate = cf.certificate("12", name="暂停中的机构")
+    cf.certificate("12", name="正常的机构")
+    services.suspend_certificate(factories.regulator("12"), certificate, "暂停")
+    page = client.get("/certificates/", {"status": "suspended"}).content.decode()
+    assert "暂停中的机构" in page and "正常的机构" not in page
+
+
+def test_institution_page_shows_certificates_scope_and_history(client: Client) -> None:
+    certificate = cf.certificate("13", name="沧州检测")
+    services.suspend_certificate(factories.regulator("13"), certificate, "监督抽查不合格")
+    page = client.get(f"/institutions/{certificate.institution.credit_code}/").content.decode()
+    assert certificate.number in page
+    assert "GB/T 5750.6-2023" in page
+    assert "监督抽查不合格" in page and "首次发证" in page
+
+
+def test_certificate_page_and_pdf(client: Client) -> None:
+    certificate = cf.certificate("14")
+    page = client.get(f"/certificates/{certificate.number}/").content.decode()
+    assert "抗压强度" in page and "首次发证" in page
+    response = client.get(f"/certificates/{certificate.number}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    assert certificate.versions.get().token.encode() in response.content
+
+
+def test_verify_page_shows_revocation_of_a_token_printed_while_valid(client: Client) -> None:
+    certificate = cf.certificate("13")
+    printed = certificate.versions.get().token
+    services.revoke_certificate(factories.regulator("13"), certificate, "出具虚假报告")
+    page = client.get(f"/verify/{certificate.number}/", {"t": printed}).content.decode()
+    assert "当前状态：<strong>撤销</strong>" in page and "出具虚假报告" in page
+    assert "签名有效，但二维码为第1版，证书已更新到第2版" in page
+
+
+def test_verify_page_refuses_forged_or_foreign_tokens(client: Client) -> None:
+    certificate = cf.certificate("13")
+    token = certificate.versions.get().token
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    page = client.get(f"/verify/{certificate.number}/", {"t": forged}).content.decode()
+    assert "not valid:" in page
+    other = cf.certificate("13").versions.get().token
+    page = client.get(f"/verify/{certificate.number}/", {"t": other}).content.decode()
+    assert "不是" + certificate.number in page
+    assert client.get("/verify/130317009999/").status_code == 404
+
+
+def test_verify_refuses_a_token_signed_by_another_regions_key(client: Client) -> None:
+    certificate = cf.certificate("13")
+    version = certificate.versions.get()
+    fields = {"no": certificate.number, "v": 1}
+    wrong_issuer = trust.sign_fields("11", fields)
+    page = client.get(f"/verify/{certificate.number}/", {"t": wrong_issuer}).content.decode()
+    assert "not valid: 令牌由11签发" in page
+    assert version.token.split(".")[1] != wrong_issuer.split(".")[1]
+
+
+def test_verify_after_key_revocation(client: Client) -> None:
+    certificate = cf.certificate("12")
+    token = certificate.versions.get().token
+    root = User.objects.create_superuser("root", "r@example.invalid", "x")
+    trust.revoke_key(root, token.split(".")[1], "泄露")
+    keys = client.get("/.well-known/ticcoop-keys.json").json()["keys"]
+    assert [k["status"] for k in keys] == ["revoked"]
+    page = client.get(f"/verify/{certificate.number}/", {"t": token}).content.decode()
+    assert "was revoked" in page
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def test_api_verify_reports_current_status_for_an_old_token(client: Client) -> None:
+    certificate = cf.certificate("11")
+    printed = certificate.versions.get().token
+    services.suspend_certificate(factories.regulator("11"), certificate, "暂停")
+    body = client.get("/api/certificates/verify", {"token": printed}).json()
+    assert body["signature_valid"] is True
+    assert body["current_status"] == "suspended" and body["is_current_version"] is False
+    assert body["token_version"] == 1 and body["current_version"] == 2
+    bad = client.get("/api/certificates/verify", {"token": printed[:40]}).json()
+    assert bad["signature_valid"] is False and bad["detail"].startswith("not valid:")
+
+
+def test_api_detail_versions_and_search(client: Client) -> None:
+    certificate = cf.certificate("15")
+    body = client.get(f"/api/certificates/{certificate.number}").json()
+    assert body["effective_status"] == "valid" and len(body["scope"]) == 3
+    assert body["issuing_region"] == "15"
+    versions = client.get(f"/api/certificates/{certificate.number}/versions").json()
+    assert versions[0]["action"] == "issue" and versions[0]["token"].startswith("TC1.")
+    found = client.get("/api/certificates", {"q": "铅"}).json()
+    assert found["count"] == 1
+
+
+def test_api_writes_are_region_scoped(client: Client) -> None:
+    certificate = cf.certificate("13")
+    url = f"/api/certificates/{certificate.number}/suspend"
+    payload = {"reason": "检查"}
+    assert client.post(url, payload, content_type="application/json").status_code == 401
+    beijing = logged_in(factories.regulator("11"))
+    assert beijing.post(url, payload, content_type="application/json").status_code == 403
+    hebei = logged_in(factories.regulator("13"))
+    response = hebei.post(url, payload, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "suspended"
+    again = hebei.post(url, payload, content_type="application/json")
+    assert again.status_code == 422 and "当前为“暂停”" in str(again.json()["errors"])
+
+
+def test_api_issue_needs_a_passed_assessment() -> None:
+    holder = factories.institution("12")
+    hebei_client = logged_in(factories.regulator("12"))
+    scope = [row.as_dict() for row in cf.SCOPE]
+    payload = {
+        "credit_code": holder.credit_code,
+        "number": cf.number("12"),
+        "issue_date": "2020-01-01",
+        "assessment_id": cf.assessment(holder, conclusion="nonconform").pk,
+        "scope": scope,
+    }
+    payload["number"] = cf.number("12", 2020)
+    response = hebei_client.post("/api/certificates", payload, content_type="application/json")
+    assert response.status_code == 422 and "未通过评审" in str(response.json()["errors"])
+    payload["assessment_id"] = cf.assessment(holder).pk
+    response = hebei_client.post("/api/certificates", payload, content_type="application/json")
+    assert response.status_code == 201 and response.json()["expiry_date"] == "2025-12-31"
+
+
+# --- regulators' pages and admin ---------------------------------------------------------------
+
+
+def test_manage_page_is_region_scoped_and_calls_the_services() -> None:
+    certificate = cf.certificate("14")
+    url = f"/certificates/{certificate.number}/manage/"
+    assert logged_in(factories.regulator("11")).get(url).status_code == 403
+    shanxi = logged_in(factories.regulator("14"))
+    response = shanxi.post(url, {"action": "suspend", "reason": ""})
+    assert "暂停必须填写原因" in response.content.decode()
+    shanxi.post(url, {"action": "suspend", "reason": "检查发现问题"})
+    certificate.refresh_from_db()
+    assert certificate.status == "suspended" and certificate.version == 2
+    shanxi.post(url, {"action": "restore", "reason": "整改完成"})
+    scope_text = "食品 | 大米 | 镉 | GB 5009.15-2023 | | "
+    shanxi.post(url, {"scope": scope_text, "reason": "缩项"})
+    certificate.refresh_from_db()
+    assert certificate.version == 4 and certificate.scope.get().parameter == "镉"
+
+
+def test_admin_lifecycle_actions_go_through_services_and_scope() -> None:
+    certificate = cf.certificate("13")
+    url = "/admin/certificates/certificate/"
+    form = {"action": "revoke_selected", "_selected_action": [certificate.pk]}
+    beijing = logged_in(factories.regulator("11"))
+    beijing.post(url, {**form, "apply": "1", "reason": "越权"})
+    certificate.refresh_from_db()
+    assert certificate.status == "valid"
+    hebei = logged_in(factories.regulator("13"))
+    assert "原因" in hebei.post(url, form).content.decode()
+    hebei.post(url, {**form, "apply": "1", "reason": "违法"})
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked" and certificate.versions.count() == 2
+
+
+def test_admin_cannot_edit_lifecycle_fields_directly() -> None:
+    certificate = cf.certificate("13")
+    hebei = logged_in(factories.regulator("13"))
+    change = f"/admin/certificates/certificate/{certificate.pk}/change/"
+    page = hebei.get(change)
+    assert page.status_code == 200 and 'name="status"' not in page.content.decode()
+    hebei.post(change, {"status": "revoked", "expiry_date": "2099-01-01"})
+    certificate.refresh_from_db()
+    assert certificate.status == "valid" and certificate.expiry_date.year < 2099
+    assert hebei.get("/admin/certificates/certificate/add/").status_code == 403
+    version = certificate.versions.get()
+    assert (
+        hebei.get(f"/admin/certificates/certificateversion/{version.pk}/delete/").status_code == 403
+    )
+
+
+def test_import_page_dry_run_then_confirm() -> None:
+    hebei = logged_in(factories.regulator("13"))
+    rows = [[factories.credit_code("13"), "页面导入机构", "13", "", "", "", "", "正常", "B"]]
+    upload = SimpleUploadedFile("i.csv", write_csv("institutions", rows))
+    page = hebei.post("/certificates/import/", {"file": upload}).content.decode()
+    assert "校验通过" in page and not Institution.objects.exists()
+    done = hebei.post("/certificates/import/confirm/").content.decode()
+    assert "已导入" in done and Institution.objects.get().name == "页面导入机构"
+    bad = SimpleUploadedFile("i.csv", write_csv("institutions", [["x", "坏", "13"]]))
+    page = hebei.post("/certificates/import/", {"file": bad}).content.decode()
+    assert "第2行，列&quot;统一社会信用代码&quot;：长度应为18位" in page
+    institution_user = logged_in(factories.user(Role.INSTITUTION_USER, "13"))
+    assert institution_user.get("/certificates/import/").status_code == 403
+
+
+def test_export_endpoints(client: Client) -> None:
+    certificate = cf.certificate("12")
+    csv_body = client.get("/certificates/export/", {"format": "csv", "kind": "scopes"}).content
+    assert certificate.number.encode() in csv_body and "浑浊度".encode() in csv_body
+    xlsx = client.get("/certificates/export/")
+    assert xlsx.content.startswith(b"PK") and Certificate.objects.count() == 1

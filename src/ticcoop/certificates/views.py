@@ -1,0 +1,179 @@
+"""Public certificate pages (search, record, PDF, verify) and the regulators' pages."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ticcoop.accounts.queries import writable_region_ids
+from ticcoop.certificates import exporting, queries, services
+from ticcoop.certificates.forms import ImportForm, LifecycleForm, ScopeForm
+from ticcoop.certificates.importing import import_registry
+from ticcoop.certificates.models import Certificate, CertificateStatus
+from ticcoop.certificates.pdf import render_certificate_pdf
+from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
+from ticcoop.regions.models import Region
+
+PAGE_SIZE = 20
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")
+    region_code = request.GET.get("region", "")
+    status = request.GET.get("status", "")
+    page = Paginator(queries.search_certificates(text, region_code, status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "q": text,
+        "region_code": region_code,
+        "status": status,
+        "regions": Region.objects.filter(is_active=True),
+        "statuses": CertificateStatus.choices,
+    }
+    return render(request, "certificates/search.html", context)
+
+
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = get_object_or_404(queries.certificates(), number=number)
+    context = {
+        "certificate": certificate,
+        "scope": certificate.scope.all(),
+        "versions": queries.versions_of(certificate),
+        "can_manage": queries.can_manage(request.user, certificate),
+    }
+    return render(request, "certificates/detail.html", context)
+
+
+def pdf(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = get_object_or_404(queries.certificates(), number=number)
+    version_number = request.GET.get("v", "")
+    version = (
+        get_object_or_404(certificate.versions, number=version_number)
+        if version_number.isdigit()
+        else None
+    )
+    body = render_certificate_pdf(certificate, version, request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{number}.pdf"'
+    return response
+
+
+def verify(request: HttpRequest, number: str) -> HttpResponse:
+    """Current status from the database (even if revoked after printing) and the token check."""
+    certificate = queries.certificates().filter(number=number).first()
+    token = request.GET.get("t", "").strip()
+    check = queries.check_token(token, certificate) if token else None
+    context = {
+        "number": number,
+        "certificate": certificate,
+        "effective": certificate.effective_status() if certificate else "",
+        "check": check,
+        "token": token,
+    }
+    return render(request, "certificates/verify.html", context, status=200 if certificate else 404)
+
+
+@login_required
+def manage(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = get_object_or_404(queries.certificates(), number=number)
+    if not queries.can_manage(request.user, certificate):
+        raise PermissionDenied(_("只有发证地区的监管人员可以办理"))
+    lifecycle = LifecycleForm(request.POST if "action" in request.POST else None)
+    scope_initial = "\n".join(" | ".join(row.as_tuple()) for row in services.scope_of(certificate))
+    scope = ScopeForm(
+        request.POST if "scope" in request.POST else None, initial={"scope": scope_initial}
+    )
+    if request.method == "POST":
+        form = lifecycle if "action" in request.POST else scope
+        if form.is_valid() and _apply(request, certificate, form):
+            return redirect("certificates-detail", number=number)
+    context = {"certificate": certificate, "lifecycle": lifecycle, "scope_form": scope}
+    return render(request, "certificates/manage.html", context)
+
+
+def _apply(request: HttpRequest, certificate: Certificate, form: LifecycleForm | ScopeForm) -> bool:
+    data = form.cleaned_data
+    try:
+        if isinstance(form, ScopeForm):
+            services.change_scope(request.user, certificate, data["scope"], data["reason"])
+        elif data["action"] == "extend":
+            services.extend_certificate(
+                request.user,
+                certificate,
+                application_date=data["application_date"],
+                reason=data["reason"],
+            )
+        else:
+            services.LIFECYCLE_ACTIONS[data["action"]](request.user, certificate, data["reason"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return False
+    messages.success(request, _("已办理，证书已生成新版本。"))
+    return True
+
+
+IMPORT_SESSION_KEY = "certificates-import"
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    """Upload → dry-run report; the file waits in storage for the confirmation."""
+    if writable_region_ids(request.user) == []:
+        raise PermissionDenied(_("只有监管人员可以批量导入"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        report = import_registry(request.user, upload.name, data, dry_run=True)
+        if report.ok:
+            digest = hashlib.sha256(data).hexdigest()
+            suffix = PurePath(upload.name).suffix.lower()
+            path = default_storage.save(f"certificates/imports/{digest}{suffix}", ContentFile(data))
+            request.session[IMPORT_SESSION_KEY] = {"path": path, "name": upload.name}
+    context = {"form": form, "report": report}
+    return render(request, "certificates/import.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not pending or not default_storage.exists(pending["path"]):
+        messages.error(request, _("没有待确认的导入，请重新上传。"))
+        return redirect("certificates-import")
+    with default_storage.open(pending["path"], "rb") as handle:
+        data = handle.read()
+    default_storage.delete(pending["path"])
+    report = import_registry(request.user, pending["name"], data, dry_run=False)
+    return render(request, "certificates/import.html", {"form": ImportForm(), "report": report})
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    """Public export (the registry is public): ?format=xlsx|csv&kind=…&region=…"""
+    region_code = request.GET.get("region", "")
+    kind = request.GET.get("kind", CERTIFICATES)
+    if request.GET.get("format") == "csv" and kind in (INSTITUTIONS, CERTIFICATES, SCOPES):
+        response = HttpResponse(exporting.export_csv(kind, region_code), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+        return response
+    response = HttpResponse(
+        exporting.export_xlsx(region_code),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="registry.xlsx"'
+    return response

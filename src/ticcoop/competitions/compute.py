@@ -1,0 +1,214 @@
+"""From the recorded scores to stage scores, totals, ranks and medals (no writes).
+
+Reads the latest record of every contestant (and judge) and runs the published rules of
+ticcoop.methods.points; docs/methods/competition-scoring.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ticcoop.competitions.models import (
+    BlindResult,
+    Competition,
+    Contestant,
+    ContestantStatus,
+    Discipline,
+    JudgeScore,
+    Result,
+    TheoryScore,
+)
+from ticcoop.methods import points
+
+
+@dataclass
+class DisciplineOutcome:
+    discipline: Discipline
+    results: list[Result] = field(default_factory=list)
+    blind: dict[str, Any] = field(default_factory=dict)
+
+
+def _latest(records: Any) -> dict[Any, Any]:
+    """Latest record per key: records ordered by pk, later ones overwrite earlier ones."""
+    out: dict[Any, Any] = {}
+    for key, record in records:
+        out[key] = record
+    return out
+
+
+def _judge_ties(discipline: Discipline) -> dict[str, points.Judge]:
+    return {
+        str(j.pk): points.Judge(
+            str(j.pk),
+            str(j.expert.employer_id) if j.expert.employer_id else None,
+            str(j.expert.region_id),
+        )
+        for j in discipline.judges.select_related("expert")
+    }
+
+
+def compute_discipline(competition: Competition, discipline: Discipline) -> DisciplineOutcome:
+    """Unsaved Result rows of one discipline; ValidationError lists every missing score."""
+    contestants = {
+        c.pk: c
+        for c in discipline.contestants.filter(status=ContestantStatus.CONFIRMED).select_related(
+            "institution", "region"
+        )
+    }
+    outcome = DisciplineOutcome(discipline)
+    if not contestants:
+        return outcome
+    ids = list(contestants)
+    theory = _latest(
+        (r.contestant_id, r)
+        for r in TheoryScore.objects.filter(contestant_id__in=ids).order_by("pk")
+    )
+    blind = _latest(
+        (r.contestant_id, r)
+        for r in BlindResult.objects.filter(contestant_id__in=ids).order_by("pk")
+    )
+    judged: dict[int, dict[str, float]] = defaultdict(dict)
+    for (cid, jid), rec in _latest(
+        ((r.contestant_id, r.judge_id), r)
+        for r in JudgeScore.objects.filter(contestant_id__in=ids).order_by("pk")
+    ).items():
+        judged[cid][str(jid)] = float(rec.total)
+    missing = [
+        f"{c.number or c.person_name}（{label}）"
+        for cid, c in contestants.items()
+        for label, present in (
+            (_("理论"), cid in theory),
+            (_("盲样"), cid in blind),
+            (_("实操"), bool(judged.get(cid))),
+        )
+        if not present
+    ]
+    if missing:
+        raise ValidationError(
+            {
+                "scores": _("项目「%(name)s」缺少成绩：%(list)s")
+                % {"name": discipline.name, "list": "、".join(missing)}
+            }
+        )
+    try:
+        scored = points.score_blind_samples(
+            {str(cid): blind[cid].value for cid in ids},
+            rule=competition.points_rule(),
+            reference_value=discipline.reference_value,
+            sigma_rule=discipline.sigma_rule,
+            sigma_value=discipline.sigma_value,
+        )
+        judges = _judge_ties(discipline)
+        rows = []
+        for cid, contestant in contestants.items():
+            operation = points.operation_score(
+                judged[cid],
+                judges,
+                str(contestant.institution_id),
+                str(contestant.region_id),
+                competition.judge_exclusion,
+            )
+            stages = {
+                "theory": float(theory[cid].score),
+                "blind": scored.points[str(cid)],
+                "operation": operation.score,
+            }
+            total = points.weighted_total(stages, discipline.weights())
+            rows.append((contestant, stages, total, operation))
+    except points.PointsInputError as exc:
+        raise ValidationError(
+            {
+                "scores": _("项目「%(name)s」无法计算成绩：%(error)s")
+                % {"name": discipline.name, "error": exc}
+            }
+        ) from exc
+    by_number = {c.number or str(c.pk): (c, stages, total, op) for c, stages, total, op in rows}
+    entries = [
+        points.RankEntry(
+            number, total, stages["operation"], stages["blind"], _timestamp(theory[c.pk])
+        )
+        for number, (c, stages, total, _op) in by_number.items()
+    ]
+    ranked = points.assign_medals(
+        points.rank_entries(entries),
+        float(competition.gold_share),
+        float(competition.silver_share),
+        float(competition.bronze_share),
+    )
+    outcome.blind = {
+        "x_pt": scored.x_pt,
+        "sigma_pt": scored.sigma_pt,
+        "assigned_source": scored.assigned_source,
+        "sigma_source": scored.sigma_source,
+    }
+    for item in ranked:
+        contestant, stages, total, operation = by_number[item.entry.number]
+        outcome.results.append(
+            Result(
+                contestant=contestant,
+                theory=_dec(stages["theory"]),
+                blind=_dec(stages["blind"]),
+                blind_z=scored.z[str(contestant.pk)],
+                operation=_dec(stages["operation"]),
+                total=_dec(total),
+                rank=item.rank,
+                medal=item.medal or "",
+                detail={
+                    "blind_value": blind[contestant.pk].value,
+                    **outcome.blind,
+                    "judges_counted": len(operation.counted),
+                    "judges_excluded": len(operation.excluded),
+                    "judge_scores": [judged[contestant.pk][j] for j in operation.counted],
+                    "trimmed": operation.trimmed,
+                    "weights": discipline.weights(),
+                },
+            )
+        )
+    return outcome
+
+
+def _timestamp(record: TheoryScore) -> float | None:
+    return record.submitted_at.timestamp() if record.submitted_at else None
+
+
+def _dec(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal("0.01"))
+
+
+def compute_competition(competition: Competition) -> list[DisciplineOutcome]:
+    """Every discipline; one ValidationError collecting every discipline's problems."""
+    outcomes, problems = [], []
+    for discipline in competition.disciplines.all():
+        try:
+            outcomes.append(compute_discipline(competition, discipline))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError({"scores": problems})
+    return outcomes
+
+
+def team_rankings(competition: Competition, results: list[Result]) -> dict[str, list[Any]]:
+    """Institution and region team rankings over all disciplines (mean of best N totals)."""
+    by_institution: dict[str, list[float]] = defaultdict(list)
+    by_region: dict[str, list[float]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for result in results:
+        contestant: Contestant = result.contestant
+        inst_key = str(contestant.institution_id)
+        region_key = contestant.region.code
+        names[inst_key] = contestant.institution.name
+        names[region_key] = contestant.region.name_zh
+        by_institution[inst_key].append(float(result.total))
+        by_region[region_key].append(float(result.total))
+    n = competition.team_best_n
+    return {
+        "institutions": [(row, names[row.team]) for row in points.team_ranking(by_institution, n)],
+        "regions": [(row, names[row.team]) for row in points.team_ranking(by_region, n)],
+    }

@@ -1,0 +1,165 @@
+"""Reads of competitions and who may see what (the key of anonymous numbers, breakdowns)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+
+from ticcoop.accounts.queries import can_write_region, has_role, region_id_of_user
+from ticcoop.accounts.roles import Role
+from ticcoop.competitions.models import (
+    Appeal,
+    Award,
+    Competition,
+    CompetitionStatus,
+    Contestant,
+    ContestantStatus,
+    Result,
+    StageNumber,
+)
+from ticcoop.registry.models import Institution
+from ticcoop.trust.queries import SignatureInvalid, verify_token
+
+
+def institution_of(user: Any) -> Institution | None:
+    """The institution an institution user acts for (None for everyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.institution_membership.institution
+    except ObjectDoesNotExist:
+        return None
+
+
+def has_valid_certificate(institution: Institution) -> bool | None:
+    """True/False from the certificates registry; None when that registry is unavailable."""
+    try:
+        from ticcoop.certificates.models import Certificate, CertificateStatus
+    except ImportError:  # pragma: no cover - the certificates app is optional here
+        return None
+    valid = Certificate.objects.in_status(CertificateStatus.VALID)
+    return bool(valid.filter(institution=institution).exists())
+
+
+def is_organiser(user: Any, competition: Competition) -> bool:
+    return can_write_region(user, competition.organiser_region_id)
+
+
+def visible_competitions(user: Any) -> models.QuerySet[Competition]:
+    """Everyone sees announced competitions; drafts only in their organiser region."""
+    qs = Competition.objects.select_related("organiser_region")
+    drafts = models.Q(status=CompetitionStatus.DRAFT)
+    if getattr(user, "is_superuser", False):
+        return qs
+    if has_role(user, Role.REGULATOR):
+        return qs.filter(~drafts | models.Q(organiser_region_id=region_id_of_user(user)))
+    return qs.exclude(drafts)
+
+
+def contestants_for(user: Any, competition: Competition) -> models.QuerySet[Contestant]:
+    """Registrations a user may list: organiser all, regulator their region's, institution own."""
+    qs = competition.contestants.select_related("institution", "region", "discipline")
+    if is_organiser(user, competition):
+        return qs
+    if has_role(user, Role.REGULATOR):
+        return qs.filter(region_id=region_id_of_user(user) or 0)
+    institution = institution_of(user)
+    if institution is not None:
+        return qs.filter(institution=institution)
+    return qs.none()
+
+
+def pending_for_regulator(user: Any, competition: Competition) -> models.QuerySet[Contestant]:
+    """Registrations waiting for this regulator's decision (their region's institutions)."""
+    qs = competition.contestants.filter(status=ContestantStatus.PENDING).select_related(
+        "institution", "discipline", "region"
+    )
+    if getattr(user, "is_superuser", False):
+        return qs
+    if not has_role(user, Role.REGULATOR):
+        return qs.none()
+    return qs.filter(region_id=region_id_of_user(user) or 0)
+
+
+def may_view_breakdown(user: Any, contestant: Contestant) -> bool:
+    """The organiser always; the contestant's institution once the scores are confirmed."""
+    competition = contestant.competition
+    if is_organiser(user, competition):
+        return True
+    return institution_of(user) == contestant.institution and competition.reached(
+        CompetitionStatus.SCORES_CONFIRMED
+    )
+
+
+def may_see_key(user: Any, competition: Competition) -> bool:
+    """The mapping anonymous number → contestant stays with the organiser."""
+    return is_organiser(user, competition)
+
+
+def stage_numbers(contestant: Contestant) -> dict[str, str]:
+    return dict(StageNumber.objects.filter(contestant=contestant).values_list("stage", "number"))
+
+
+def published_results(competition: Competition) -> models.QuerySet[Result]:
+    """Results on the public portal: only after the organiser published them."""
+    if competition.status != CompetitionStatus.RESULTS_PUBLISHED:
+        return Result.objects.none()
+    return Result.objects.filter(contestant__competition=competition).select_related(
+        "contestant__discipline",
+        "contestant__institution",
+        "contestant__region",
+        "contestant__award",
+    )
+
+
+def unanswered_appeals(competition: Competition) -> models.QuerySet[Appeal]:
+    return Appeal.objects.filter(contestant__competition=competition, answered_at__isnull=True)
+
+
+def award_by_number(number: str) -> Award | None:
+    return (
+        Award.objects.select_related("contestant__competition__organiser_region")
+        .filter(number=number)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AwardCheck:
+    """Outcome of checking an award token: signature, then the platform's record."""
+
+    valid: bool
+    error: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    issuer: str = ""
+    award: Award | None = None
+
+
+def check_award_token(token: str) -> AwardCheck:
+    """Verify the signature with the published keys (ticcoop.trust) and find the award."""
+    try:
+        verified = verify_token(token)
+    except SignatureInvalid as exc:
+        return AwardCheck(valid=False, error=str(exc))
+    fields = dict(verified.fields)
+    if fields.get("typ") != "competition-award":
+        return AwardCheck(valid=False, error="not an award token", fields=fields)
+    award = award_by_number(str(fields.get("no", "")))
+    if award is not None and award.token != token:
+        award = None
+    return AwardCheck(valid=True, fields=fields, issuer=verified.issuer, award=award)
+
+
+def breakdown(contestant: Contestant) -> dict[str, Any]:
+    """Everything a contestant's institution may see about their scores."""
+    result = Result.objects.filter(contestant=contestant).first()
+    return {
+        "contestant": contestant,
+        "result": result,
+        "detail": result.detail if result else {},
+        "numbers": stage_numbers(contestant),
+        "appeals": list(contestant.appeals.all()),
+    }

@@ -1,0 +1,62 @@
+"""Read-only views of the other apps' published records (the four public notices)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from ticcoop.supervision import queries as supervision
+from ticcoop.supervision.models import Batch, InspectionItem, TaskResult
+
+DRAW_FILES = {
+    "manifest.json": ("application/json", "draw"),
+    "targets.csv": ("text/csv; charset=utf-8", "targets_csv"),
+    "inspectors.csv": ("text/csv; charset=utf-8", "inspectors_csv"),
+}
+
+
+def published_items() -> QuerySet[InspectionItem]:
+    return InspectionItem.objects.filter(published_at__isnull=False).select_related("region")
+
+
+def public_batch(pk: int) -> Batch:
+    return get_object_or_404(supervision.public_batches(), pk=pk)
+
+
+def draw_file(batch: Batch, name: str) -> bytes | None:
+    """The bytes of a published file of a batch (the manifest once drawn)."""
+    if name not in DRAW_FILES:
+        return None
+    attribute = DRAW_FILES[name][1]
+    if attribute == "draw":
+        draw = getattr(batch, "draw", None)
+        return bytes(draw.manifest) if draw is not None else None
+    return bytes(getattr(batch, attribute))
+
+
+def result_rows() -> list[dict[str, Any]]:
+    """Open data: one row per published result version (latest first)."""
+    rows: list[dict[str, Any]] = []
+    results: QuerySet[TaskResult] = supervision.published_results()
+    for result in results:
+        task = result.task
+        rows.append(
+            {
+                "batch": task.batch.code,
+                "plan": task.batch.plan.title,
+                "target_code": task.target_code,
+                "target_name": task.target_name,
+                "region": task.region.code,
+                "items": task.items,
+                "result": result.result,
+                "result_label": str(result.get_result_display()),
+                "findings": result.findings,
+                "checked_on": result.checked_on.isoformat(),
+                "version": result.version,
+                "correction_reason": result.correction_reason,
+                "published_at": result.published_at.isoformat() if result.published_at else "",
+            }
+        )
+    return rows

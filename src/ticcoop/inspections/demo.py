@@ -1,0 +1,322 @@
+"""Demo data: a finished 2025 cross inspection, an open 2026 one, two joint tasks, the 2025 plan.
+
+Draws go through the services (so the rotation, targets and teams are the real, verifiable
+ones from a fixed seed); the institutions' answers are inserted directly (demo data are not
+user actions, and the demo has one institution user per region only).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from ticcoop.accounts.demo import REGION_LOGIN_PREFIX
+from ticcoop.assessments.models import CriteriaClause, Severity
+from ticcoop.assessments.queries import current_catalogue
+from ticcoop.inspections.models import (
+    ActionItem,
+    ActionPlan,
+    Campaign,
+    CampaignTarget,
+    Finding,
+    FindingRectification,
+    FindingStatus,
+    JointTaskKind,
+    Milestone,
+    PlanArea,
+    RectificationDecision,
+)
+from ticcoop.inspections.services import campaigns, findings, joint
+from ticcoop.regions.models import Region
+from ticcoop.registry.models import Expert
+
+PLAN_TITLE = "2025年京津冀及华北晋蒙省(自治区)检验检测认证区域合作行动计划"
+PROBLEMS = [
+    ("原始记录未记录环境条件，无法复现检测过程", "食品"),
+    ("部分设备检定证书过期仍在使用", "建设工程"),
+    ("授权签字人超出授权范围签发报告", "环境"),
+    ("内部审核未覆盖全部要素", "机动车"),
+    ("方法变更后未重新进行方法验证", "食品"),
+    ("样品流转记录不完整，唯一性标识缺失", "环境"),
+    ("人员上岗前未经培训考核", "建设工程"),
+    ("未按计划参加能力验证", "计量"),
+]
+# (number, title, area, lead, co-owners, deadline, metric, target, milestones)
+PLAN_ITEMS = [
+    (
+        1,
+        "推进资质认定证书一体化，五地互认统一格式证书",
+        PlanArea.CERTIFICATES,
+        "11",
+        ["12", "13"],
+        date(2025, 12, 31),
+        "certificates_issued",
+        50,
+        [("统一证书格式", date(2025, 3, 31))],
+    ),
+    (
+        2,
+        "统一资质认定评审条件，按统一准则开展评审",
+        PlanArea.ASSESSMENT,
+        "12",
+        ["11", "13", "14", "15"],
+        date(2025, 12, 31),
+        "assessments_concluded",
+        20,
+        [("发布统一评审准则", date(2025, 4, 30))],
+    ),
+    (
+        3,
+        "联合组织能力验证",
+        PlanArea.PT,
+        "13",
+        ["14"],
+        date(2025, 11, 30),
+        "pt_rounds_completed",
+        4,
+        [("发布能力验证计划", date(2025, 3, 31)), ("公布结果", date(2025, 11, 30))],
+    ),
+    (
+        4,
+        "举办区域检验检测技能比武",
+        PlanArea.COMPETITION,
+        "14",
+        ["11", "12", "13", "15"],
+        date(2025, 10, 31),
+        "competitions_published",
+        1,
+        [("发布竞赛方案", date(2025, 5, 31))],
+    ),
+    (
+        5,
+        "开展交叉互查",
+        PlanArea.CROSS_INSPECTION,
+        "11",
+        ["12", "13", "14", "15"],
+        date(2025, 11, 30),
+        "cross_targets_inspected",
+        None,
+        [("抽取轮换与检查对象", date(2025, 4, 15)), ("完成现场检查", date(2025, 9, 30))],
+    ),
+    (
+        6,
+        "交叉互查问题按期整改",
+        PlanArea.CROSS_INSPECTION,
+        "11",
+        [],
+        date(2025, 12, 31),
+        "cross_findings_on_time",
+        None,
+        [],
+    ),
+    (
+        7,
+        "开展跨区域联合检查",
+        PlanArea.JOINT_INSPECTION,
+        "15",
+        ["11", "13"],
+        date(2025, 12, 15),
+        "joint_tasks_closed",
+        None,
+        [("确定联合检查对象", date(2025, 5, 31))],
+    ),
+    (
+        8,
+        "统一双随机、一公开抽查规则",
+        PlanArea.DOUBLE_RANDOM,
+        "13",
+        ["11", "12", "14", "15"],
+        date(2025, 9, 30),
+        "double_random_batches",
+        5,
+        [("统一抽查事项清单", date(2025, 4, 30))],
+    ),
+]
+
+
+def _regulator(region: Region) -> User:
+    return User.objects.get(
+        username=f"{REGION_LOGIN_PREFIX.get(region.code, region.code)}_regulator"
+    )
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
+def _finished_campaign(rng: random.Random, seed: int, clauses: list[CriteriaClause]) -> Campaign:
+    regions = list(Region.objects.filter(is_active=True).order_by("code"))
+    organiser = _regulator(regions[0])
+    campaign = Campaign(
+        year=2025,
+        title="2025年度京津冀晋蒙检验检测机构交叉互查",
+        organiser=regions[0],
+        items="资质认定条件保持情况\n检验检测报告质量\n能力验证参加情况",
+        per_region=3,
+    )
+    campaigns.save_campaign(organiser, campaign, regions)
+    campaigns.draw_campaign(organiser, campaign, f"ticcoop-demo-{seed}-2025")
+    campaigns.start_campaign(organiser, campaign)
+    targets = CampaignTarget.objects.filter(pair__campaign=campaign).select_related(
+        "pair__inspecting", "pair__inspected", "institution"
+    )
+    for index, target in enumerate(targets.order_by("pk")):
+        actor = _regulator(target.pair.inspecting)
+        visit = date(2025, 6, 3) + timedelta(days=3 * index)
+        campaigns.record_inspection(actor, target, inspected_on=visit, summary="现场检查已完成。")
+        for number in range(rng.randint(1, 2)):
+            problem, field = rng.choice(PROBLEMS)
+            finding = findings.record_finding(
+                actor,
+                target,
+                clause=rng.choice(clauses),
+                description=problem,
+                severity=Severity.MAJOR if rng.random() < 0.2 else Severity.MINOR,
+                field=field,
+                today=visit,
+            )
+            Finding.objects.filter(pk=finding.pk).update(created_at=_at(visit))
+            _answer(rng, finding, actor, visit, last=index % 7 == 6 and number == 0)
+        if index % 4 == 0:
+            Finding.objects.filter(target=target).update(published=True)
+    campaigns.close_campaign(organiser, campaign)
+    return campaign
+
+
+def _answer(rng: random.Random, finding: Finding, reviewer: User, visit: date, last: bool) -> None:
+    """Most answers accepted on time; a few returned or never answered (overdue)."""
+    if last:
+        return  # never answered: overdue
+    lab = finding.target.institution.members.first()
+    submitter = lab.user if lab else reviewer
+    submitted = visit + timedelta(days=rng.randint(5, 20))
+    returned = rng.random() < 0.15
+    FindingRectification.objects.create(
+        finding=finding,
+        text="已完成整改，提交相关记录。",
+        submitted_by=submitter,
+        submitted_at=_at(submitted),
+        decision=RectificationDecision.REJECTED if returned else RectificationDecision.ACCEPTED,
+        review_note="证据不充分，请补充。" if returned else "整改有效。",
+        reviewed_by=reviewer,
+        reviewed_at=_at(submitted + timedelta(days=3)),
+    )
+    Finding.objects.filter(pk=finding.pk).update(
+        status=FindingStatus.RETURNED if returned else FindingStatus.ACCEPTED,
+        closed_at=None if returned else _at(submitted + timedelta(days=3)),
+    )
+
+
+def _open_campaign(seed: int, previous: Campaign) -> Campaign:
+    regions = list(Region.objects.filter(is_active=True).order_by("code"))
+    organiser = _regulator(regions[1])
+    campaign = Campaign(
+        year=2026,
+        title="2026年度京津冀晋蒙检验检测机构交叉互查",
+        organiser=regions[1],
+        items="资质认定条件保持情况\n检验检测报告质量",
+        risk_classes="BCD",
+        per_region=2,
+        previous=previous,
+    )
+    campaigns.save_campaign(organiser, campaign, regions)
+    campaigns.draw_campaign(organiser, campaign, f"ticcoop-demo-{seed}-2026")
+    return campaigns.start_campaign(organiser, campaign)
+
+
+def _joint_tasks() -> int:
+    regions = {r.code: r for r in Region.objects.filter(is_active=True)}
+    if not {"11", "12", "13", "14", "15"} <= set(regions):
+        return 0
+    bj, tj, heb = _regulator(regions["11"]), _regulator(regions["12"]), _regulator(regions["13"])
+    experts = {
+        code: list(
+            Expert.objects.filter(region=regions[code], is_inspector=True).order_by("pk")[:2]
+        )
+        for code in regions
+    }
+    site = regions["11"].institution_set.order_by("pk").first()
+    task = joint.propose_joint_task(
+        bj,
+        lead_region=regions["11"],
+        participants=[regions["12"], regions["13"]],
+        title="跨京津冀多场所检测机构联合检查",
+        kind=JointTaskKind.MULTI_SITE,
+        scope="机构在北京、天津、河北三地检测场所的资质认定条件和报告质量",
+        planned_start=date(2025, 5, 12),
+        planned_end=date(2025, 5, 23),
+        members=experts["11"] + experts["12"] + experts["13"],
+        leader=experts["11"][0] if experts["11"] else None,
+        institution=site,
+    )
+    joint.accept_joint_task(tj, task)
+    joint.accept_joint_task(heb, task)
+    joint.start_joint_task(bj, task)
+    joint.add_joint_note(heb, task, "河北场所：设备台账与实际不符，已拍照取证。")
+    joint.hand_over_case(
+        bj, task, regions["13"], "河北场所超资质范围出具报告，移交河北省市场监管局依法查处。"
+    )
+    joint.submit_joint_report(bj, task, "三地场所总体符合要求；河北场所问题已移交。")
+    joint.close_joint_task(bj, task)
+    sx, nm = _regulator(regions["14"]), _regulator(regions["15"])
+    second = joint.propose_joint_task(
+        sx,
+        lead_region=regions["14"],
+        participants=[regions["15"]],
+        title="晋蒙跨区域投诉举报联合核查",
+        kind=JointTaskKind.COMPLAINT,
+        scope="针对煤质检测报告数据造假的投诉开展联合核查",
+        planned_start=date(2026, 3, 2),
+        planned_end=date(2026, 3, 31),
+        members=experts["14"] + experts["15"],
+    )
+    joint.accept_joint_task(nm, second)
+    joint.start_joint_task(sx, second)
+    return 2
+
+
+def _plan() -> ActionPlan:
+    regions = {r.code: r for r in Region.objects.all()}
+    plan = ActionPlan.objects.create(year=2025, title=PLAN_TITLE, convener=regions["11"])
+    for number, title, area, lead, co, deadline, metric, target, milestones in PLAN_ITEMS:
+        item = ActionItem.objects.create(
+            plan=plan,
+            number=number,
+            title=title,
+            area=area,
+            lead_region=regions[lead],
+            deadline=deadline,
+            metric=metric,
+            target=target,
+        )
+        item.co_owners.set([regions[code] for code in co])
+        for index, (label, due) in enumerate(milestones):
+            Milestone.objects.create(
+                item=item,
+                title=label,
+                due=due,
+                done_on=due - timedelta(days=5) if index == 0 else None,
+            )
+    return plan
+
+
+def load(seed: int) -> str:
+    rng = random.Random(seed + 61)
+    catalogue = current_catalogue()
+    if catalogue is None:
+        from ticcoop.assessments.criteria_2023 import load_catalogue
+
+        catalogue = load_catalogue()
+    clauses = list(CriteriaClause.objects.filter(element__catalogue=catalogue).order_by("pk"))
+    finished = _finished_campaign(rng, seed, clauses)
+    _open_campaign(seed, finished)
+    tasks = _joint_tasks()
+    plan = _plan()
+    count = Finding.objects.filter(target__pair__campaign=finished).count()
+    return (
+        f"已生成交叉互查 2 次（2025 年已结束，{count} 个问题；2026 年进行中）、"
+        f"联合检查任务 {tasks} 个、《{plan.title}》{plan.items.count()} 项任务。"
+    )

@@ -1,0 +1,1 @@
+"""Every write of the inspections app: ``verb_noun(actor, …)``, atomic, scope-checked, audited."""

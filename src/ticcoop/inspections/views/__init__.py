@@ -1,0 +1,1 @@
+"""Pages of the inspections app: every write goes through ``inspections.services``."""

@@ -1,0 +1,107 @@
+"""Demo data: a completed joint batch (京津冀) with published results, and an open batch per region."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from ticcoop.accounts.demo import region_prefix
+from ticcoop.methods.seed import commit_for
+from ticcoop.regions.models import Region
+from ticcoop.supervision import services
+from ticcoop.supervision.models import (
+    InspectionItem,
+    InspectionPlan,
+    ResultKind,
+    TaskStatus,
+)
+from ticcoop.supervision.snapshot import INSTITUTION_TYPE
+
+JOINT_REGIONS = ("11", "12", "13")
+RESULTS = [ResultKind.NO_PROBLEM] * 6 + [ResultKind.RECTIFY] * 2 + [ResultKind.FILED]
+
+
+def _regulator(region: Region) -> User:
+    return User.objects.get(username=f"{region_prefix(region)}_regulator")
+
+
+def _item(region: Region, regulator: User, number: str) -> InspectionItem:
+    item = InspectionItem(
+        region=region,
+        number=number,
+        name="检验检测机构资质认定及从业行为检查",
+        sub_item="超资质认定能力范围出具报告；原始记录完整性",
+        legal_basis="《检验检测机构资质认定管理办法》第三十六条；《检验检测机构监督管理办法》",
+        authority=f"{region.name_zh}市场监督管理局",
+        object_type=INSTITUTION_TYPE,
+        rate_a="0.03",
+        rate_b="0.05",
+        rate_c="0.2",
+        rate_d="0.5",
+        frequency="每季度",
+        method="现场检查、书面检查",
+        inspector_requirements="持有行政执法证件，两人以上",
+    )
+    services.save_item(regulator, item)
+    return services.publish_item(regulator, item)
+
+
+def _plan(
+    lead: User, region: Region, title: str, regions: list[Region], item: InspectionItem
+) -> InspectionPlan:
+    today = timezone.localdate()
+    plan = InspectionPlan(
+        title=title, year=today.year, region=region, starts_on=date(today.year, 1, 1)
+    )
+    services.save_plan(lead, plan, regions=regions, items=[item])
+    return services.publish_plan(lead, plan)
+
+
+def _reveal(seed: int, label: str, code: str) -> str:
+    return hashlib.sha256(f"demo-{seed}-{label}-{code}".encode()).hexdigest()
+
+
+def load(seed: int) -> str:
+    rng = random.Random(seed + 11)
+    regions = {r.code: r for r in Region.objects.filter(is_active=True).order_by("code")}
+    regulators = {code: _regulator(region) for code, region in regions.items()}
+    items = {
+        code: _item(region, regulators[code], f"{code}-SJ-01") for code, region in regions.items()
+    }
+    joint = [regions[c] for c in JOINT_REGIONS]
+    plan = _plan(
+        regulators["11"], regions["11"], "京津冀检验检测机构联合双随机抽查", joint, items["11"]
+    )
+    batch = services.create_batch(regulators["11"], plan)
+    ceremony = services.freeze_snapshot(
+        regulators["11"], batch, public_value_source="现场掷骰子（六颗）"
+    )
+    for code in JOINT_REGIONS:
+        commit = commit_for(ceremony.label, code, _reveal(seed, ceremony.label, code))
+        services.commit_seed(regulators[code], ceremony, commit)
+    dice = " ".join(str(rng.randint(1, 6)) for _ in range(6))
+    services.enter_public_value(regulators["11"], ceremony, dice)
+    for code in JOINT_REGIONS:
+        services.reveal_seed(regulators[code], ceremony, _reveal(seed, ceremony.label, code))
+    tasks = list(batch.tasks.select_related("region").order_by("target_code"))
+    today = timezone.localdate()
+    for task in tasks:
+        if task.status != TaskStatus.ASSIGNED:
+            continue
+        outcome = rng.choice(RESULTS)
+        findings = "" if outcome == ResultKind.NO_PROBLEM else "部分原始记录缺少复核人签名"
+        user = regulators[task.region.code]
+        result = services.record_result(
+            user, task, result=outcome, checked_on=today, findings=findings
+        )
+        services.publish_result(user, result)
+    for code, region in regions.items():
+        own = _plan(
+            regulators[code], region, f"{region.short_name}双随机抽查计划", [region], items[code]
+        )
+        services.create_batch(regulators[code], own)
+    return f"双随机监管：1 个已完成的联合批次（{len(tasks)} 项任务），{len(regions)} 个待抽取批次"

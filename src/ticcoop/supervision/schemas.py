@@ -1,0 +1,69 @@
+# No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class BatchOut(Schema):
+    id: int
+    code: str = ""
+    plan_id: int
+    period: str
+    status: str
+    snapshot_sha256: str
+    redraw_of_id: int | None
+    redraw_reason: str
+
+
+class CeremonyOut(Schema):
+    id: int
+    label: str
+    status: str
+    commit_deadline: datetime
+    reveal_deadline: datetime
+    public_value: str
+    failure: str
+    seed: str
+
+
+class CommitIn(Schema):
+    commit: str
+
+
+class RevealIn(Schema):
+    reveal: str
+
+
+class PublicValueIn(Schema):
+    value: str
+
+
+class RedrawIn(Schema):
+    reason: str
+
+
+class TaskOut(Schema):
+    id: int
+    batch_id: int
+    target_code: str
+    target_name: str
+    items: str
+    status: str
+    unstaffed_reason: str
+
+
+class ResultIn(Schema):
+    result: str
+    checked_on: date
+    findings: str = ""
+    correction_reason: str = ""
+
+
+class ResultOut(Schema):
+    id: int
+    task_id: int
+    version: int
+    result: str
+    checked_on: date
+    publication_deadline: date
+    published_at: datetime | None

@@ -1,0 +1,177 @@
+"""The input snapshot of a batch: targets.csv, inspectors.csv and the rates (reads only).
+
+Formats: docs/methods/manifest.md.  Targets are the registry's institutions (object type
+``检验检测机构``) and the imported target directory, one row per (target, item) of the plan's
+items in the plan's regions.  A row is *excluded* (listed, but not drawn) when the target is
+not operating or was already drawn by an earlier batch of the same plan and year.
+Inspectors are the registry's experts with ``is_inspector`` of the participating regions;
+an unavailable inspector is listed with capacity 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+from ticcoop.methods.manifest import DrawParameters, TargetRow
+from ticcoop.methods.strata import StratumKey
+from ticcoop.methods.teams import Inspector
+from ticcoop.registry.models import Expert, Institution, InstitutionStatus
+from ticcoop.supervision.models import (
+    Batch,
+    BatchStatus,
+    InspectionItem,
+    Target,
+    TargetStatus,
+    Task,
+    TaskStatus,
+)
+
+INSTITUTION_TYPE = "检验检测机构"
+DEFAULT_CAPACITY = 3
+
+
+def inspector_id(expert_pk: int) -> str:
+    return f"INS-{expert_pk:06d}"
+
+
+def expert_pk_of(inspector: str) -> int:
+    return int(inspector.removeprefix("INS-"))
+
+
+def _already_drawn(batch: Batch) -> dict[str, str]:
+    """Target code → batch period, for earlier live batches of the same plan."""
+    tasks = Task.objects.filter(batch__plan=batch.plan).exclude(batch=batch)
+    tasks = tasks.exclude(status=TaskStatus.SUPERSEDED)
+    return dict(tasks.values_list("target_code", "batch__period"))
+
+
+def target_rows(batch: Batch) -> Iterator[TargetRow]:
+    plan = batch.plan
+    regions = dict(plan.regions.values_list("pk", "code"))
+    drawn = _already_drawn(batch)
+    for item in plan.items.order_by("number"):
+        for row in _rows_for_item(item, regions):
+            if not row.excluded and row.id in drawn:
+                yield _exclude(row, _("本计划已于%(period)s抽中") % {"period": drawn[row.id]})
+            else:
+                yield row
+
+
+def _exclude(row: TargetRow, reason: str) -> TargetRow:
+    return TargetRow(
+        row.id,
+        row.name,
+        row.region,
+        row.risk_class,
+        row.item,
+        row.entity_type,
+        row.size,
+        row.sector,
+        row.area,
+        row.institutions,
+        row.ties,
+        reason,
+    )
+
+
+def _rows_for_item(item: InspectionItem, regions: dict[int, str]) -> Iterator[TargetRow]:
+    if item.object_type == INSTITUTION_TYPE:
+        institutions = Institution.objects.filter(region_id__in=regions).values_list(
+            "credit_code", "name", "region_id", "risk_class", "status"
+        )
+        labels = dict(InstitutionStatus.choices)
+        for code, name, region_id, risk, status in institutions.iterator(chunk_size=5000):
+            excluded = "" if status == InstitutionStatus.OPERATING else str(labels[status])
+            yield TargetRow(
+                code,
+                name,
+                regions[region_id],
+                risk,
+                item.number,
+                INSTITUTION_TYPE,
+                institutions=frozenset({code}),
+                excluded=excluded,
+            )
+        return
+    targets = Target.objects.filter(region_id__in=regions, entity_type=item.object_type)
+    fields = ("code", "name", "region_id", "risk_class", "size", "sector", "area", "related")
+    for values in targets.values_list(*fields, "status").iterator(chunk_size=5000):
+        code, name, region_id, risk, size, sector, area, related, status = values
+        yield TargetRow(
+            code,
+            name,
+            regions[region_id],
+            risk,
+            item.number,
+            item.object_type,
+            size,
+            sector,
+            area,
+            frozenset({code, *filter(None, related.split(";"))}),
+            frozenset(),
+            "" if status == TargetStatus.ACTIVE else str(TargetStatus(status).label),
+        )
+
+
+def _recent_targets(batch: Batch) -> dict[int, set[str]]:
+    """Expert pk → targets they inspected in the plan's last N drawn batches."""
+    rounds = batch.plan.recusal_rounds
+    recent: dict[int, set[str]] = defaultdict(set)
+    if rounds == 0:
+        return recent
+    earlier = (
+        Batch.objects.filter(plan=batch.plan, status=BatchStatus.DRAWN)
+        .exclude(pk=batch.pk)
+        .order_by("-draw__published_at")[:rounds]
+    )
+    tasks = Task.objects.filter(batch__in=list(earlier)).exclude(status=TaskStatus.SUPERSEDED)
+    for expert_pk, code in tasks.values_list("team__expert_id", "target_code"):
+        if expert_pk is not None:
+            recent[expert_pk].add(code)
+    return recent
+
+
+def inspector_rows(batch: Batch) -> list[Inspector]:
+    experts = (
+        Expert.objects.filter(is_inspector=True, region__in=batch.plan.regions.all())
+        .select_related("region", "employer", "availability")
+        .prefetch_related("declared_ties")
+    )
+    recent = _recent_targets(batch)
+    rows = []
+    for expert in experts:
+        availability = getattr(expert, "availability", None)
+        if availability is None:
+            capacity = DEFAULT_CAPACITY
+        else:
+            capacity = availability.capacity if availability.available else 0
+        rows.append(
+            Inspector(
+                id=inspector_id(expert.pk),
+                region=expert.region.code,
+                employer=expert.employer.credit_code if expert.employer else expert.employer_name,
+                capacity=capacity,
+                ties=frozenset(i.credit_code for i in expert.declared_ties.all()),
+                recent_targets=frozenset(recent.get(expert.pk, ())),
+            )
+        )
+    return rows
+
+
+def parameters(batch: Batch, rows: list[TargetRow]) -> DrawParameters:
+    items = {item.number: item for item in batch.plan.items.all()}
+    rates = {}
+    for row in rows:
+        key = StratumKey(row.region, row.risk_class, row.item)
+        if key not in rates:
+            rates[key] = items[row.item].rate_for(row.risk_class)
+    plan = batch.plan
+    return DrawParameters(
+        rates=rates,
+        replacements=plan.replacements,
+        team_size=plan.team_size,
+        region_rule=plan.region_rule,
+    )

@@ -1,0 +1,120 @@
+"""Every write on signing keys: creation on first use, rotation, revocation.
+
+Rotation and revocation are reserved to superusers (the platform operators); creating the
+first key of an issuer happens implicitly the first time something is signed for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ticcoop.accounts.audit import audit_as
+from ticcoop.methods import signing
+from ticcoop.trust.models import KeyStatus, SigningKeyRecord
+
+
+def _new_record(issuer: str) -> SigningKeyRecord:
+    key = signing.generate_key(issuer, valid_from=timezone.localdate())
+    public = key.public.to_dict()
+    record = SigningKeyRecord(
+        issuer=issuer,
+        kid=key.kid,
+        public_key=str(public["public_key"]),
+        private_key_pem=key.to_pem(),
+        status=KeyStatus.ACTIVE,
+        valid_from=key.valid_from,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _check_issuer(issuer: str) -> None:
+    try:
+        signing.PublicKey(issuer, bytes(32), "active", timezone.localdate())
+    except signing.KeySetError as exc:
+        raise ValidationError(
+            {"issuer": _("签发方应为两位地区代码或 platform：%(issuer)r") % {"issuer": issuer}}
+        ) from exc
+
+
+def ensure_signing_key(issuer: str) -> SigningKeyRecord:
+    """Return the issuer's active key, creating one if it has none (race-safe)."""
+    _check_issuer(issuer)
+    record = SigningKeyRecord.objects.filter(issuer=issuer, status=KeyStatus.ACTIVE).first()
+    if record is not None:
+        return record
+    try:
+        with transaction.atomic():
+            return _new_record(issuer)
+    except IntegrityError:
+        # Another request created the issuer's first key at the same moment.
+        return SigningKeyRecord.objects.get(issuer=issuer, status=KeyStatus.ACTIVE)
+
+
+def sign_fields(issuer: str, fields: Mapping[str, str | int]) -> str:
+    """Sign ``fields`` with the issuer's active key: ``TC1.<kid>.<payload>.<signature>``."""
+    record = ensure_signing_key(issuer)
+    return signing.sign_payload(fields, record.signing_key().private_key, record.kid)
+
+
+def signer(issuer: str) -> Callable[[Mapping[str, str | int]], str]:
+    """A signing function bound to the issuer's active key, loaded once (bulk imports)."""
+    record = ensure_signing_key(issuer)
+    private_key = record.signing_key().private_key
+    kid = record.kid
+
+    def sign(fields: Mapping[str, str | int]) -> str:
+        return signing.sign_payload(fields, private_key, kid)
+
+    return sign
+
+
+def _require_superuser(actor: Any) -> None:
+    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_superuser", False)):
+        raise PermissionDenied(_("只有平台管理员可以轮换或吊销签名密钥"))
+
+
+@transaction.atomic
+def rotate_key(actor: Any, issuer: str) -> SigningKeyRecord:
+    """New active key for ``issuer``; the old one is retired (still verifies, no longer signs)."""
+    _require_superuser(actor)
+    _check_issuer(issuer)
+    with audit_as(actor):
+        old = (
+            SigningKeyRecord.objects.select_for_update()
+            .filter(issuer=issuer, status=KeyStatus.ACTIVE)
+            .first()
+        )
+        if old is not None:
+            old.status = KeyStatus.RETIRED
+            old.retired_at = timezone.now()
+            old.save(update_fields=["status", "retired_at"])
+        return _new_record(issuer)
+
+
+@transaction.atomic
+def revoke_key(actor: Any, kid: str, reason: str) -> SigningKeyRecord:
+    """Revoke a key: tokens signed with it no longer verify, whatever their age."""
+    _require_superuser(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"revocation_reason": _("吊销密钥必须填写原因")})
+    try:
+        record = SigningKeyRecord.objects.select_for_update().get(kid=kid)
+    except SigningKeyRecord.DoesNotExist as exc:
+        raise ValidationError({"kid": _("没有编号为 %(kid)s 的密钥") % {"kid": kid}}) from exc
+    if record.status == KeyStatus.REVOKED:
+        raise ValidationError({"status": _("密钥 %(kid)s 已经吊销") % {"kid": kid}})
+    with audit_as(actor):
+        record.status = KeyStatus.REVOKED
+        record.revoked_at = timezone.now()
+        record.revocation_reason = reason
+        record.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    return record
