@@ -14,7 +14,8 @@ import sys
 STANDALONE_COMMANDS = {
     "check-code": ("ticcoop.cli.check_code", "检查统一社会信用代码、证书编号、地区代码"),
     "pt": ("ticcoop.cli.pt", "能力验证统计（ISO 13528）"),
-    "draw": ("ticcoop.cli.draw", "复核“双随机”抽取结果"),
+    "draw": ("ticcoop.cli.draw", "复核“双随机”抽取结果（sample / verify）"),
+    "verify-certificate": ("ticcoop.cli.verify_certificate", "离线核验证书签名（令牌或 PDF）"),
 }
 
 USAGE = """usage: ticcoop COMMAND [ARGS...]
