@@ -36,3 +36,27 @@ def test_the_installed_script_runs_without_a_database() -> None:
     )
     assert result.returncode == 1
     assert result.stdout.startswith("12345\tINVALID\t")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["check-code", "12345"],
+        ["pt", "stats", "/nonexistent.csv", "--column", "x"],
+        ["draw", "sample", "--seed", "s", "--ids", "/nonexistent.txt"],
+        ["draw", "verify", "/nonexistent.json", "--targets", "t", "--inspectors", "i"],
+        ["verify-certificate", "TC1.forged.token.here", "--keys", "/nonexistent.json"],
+    ],
+)
+def test_published_methods_never_load_django(words: list[str]) -> None:
+    """Outside checkers re-run these with no database and no platform settings."""
+    script = (
+        "import sys; from ticcoop.cli import main; code = main(sys.argv[1:]); "
+        "assert 'django' not in sys.modules, 'django was imported'; sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *words], capture_output=True, text=True, check=False
+    )
+    assert "django was imported" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.returncode in {1, 2}
