@@ -85,3 +85,8 @@ def test_api_root_leads_to_the_docs(client: Client) -> None:
     response = client.get("/api/")
     assert response.status_code == 302
     assert response["Location"] == "/api/docs"
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client: Client) -> None:
+    page = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="zh-hans">' in page
