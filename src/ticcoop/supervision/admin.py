@@ -25,6 +25,7 @@ from ticcoop.supervision.models import (
     InspectionItem,
     InspectionPlan,
     InspectorAvailability,
+    ResultKind,
     Target,
     TargetImport,
     Task,
@@ -189,10 +190,23 @@ class TaskMemberInline(admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(ReadOnlyAdmin):
-    list_display = ("target_name", "target_code", "batch", "region", "status")
+    list_display = ("target_name", "target_code", "batch", "region", "status", "replaces")
     list_filter = ("status", "region")
     search_fields = ("target_name", "target_code")
     inlines = [TaskMemberInline]
+    actions = ["replace_not_found", "replace_closed"]
+
+    def _replace(self, request: HttpRequest, queryset: QuerySet[Task], reason: str) -> None:
+        for task in queryset:
+            _run(self, request, services.replace_target, task, reason)
+
+    @admin.action(description=_("递补：未找到检查对象"))
+    def replace_not_found(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        self._replace(request, queryset, str(ResultKind.NOT_FOUND.label))
+
+    @admin.action(description=_("递补：已注销或停业"))
+    def replace_closed(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
+        self._replace(request, queryset, str(ResultKind.CLOSED.label))
 
 
 @admin.register(TaskMember)

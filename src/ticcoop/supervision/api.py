@@ -15,11 +15,14 @@ from ticcoop.supervision.schemas import (
     CommitIn,
     PublicValueIn,
     RedrawIn,
+    ReplaceIn,
+    ReplacementOut,
     ResultIn,
     ResultOut,
     RevealIn,
     TaskOut,
 )
+from ticcoop.supervision.snapshot import inspector_id
 
 router = Router(tags=["supervision"])
 
@@ -84,6 +87,31 @@ def reveal(request: HttpRequest, pk: int, data: RevealIn) -> Any:
 @router.get("/batches/{pk}/tasks", response=list[TaskOut])
 def tasks(request: HttpRequest, pk: int) -> Any:
     return list(Task.objects.filter(batch_id=pk))
+
+
+@router.post("/tasks/{pk}/replace", response={201: list[TaskOut]}, auth=django_auth)
+def replace(request: HttpRequest, pk: int, data: ReplaceIn) -> Any:
+    """递补: void the task and take the next target of its stratum's published list."""
+    task = get_object_or_404(Task, pk=pk)
+    return Status(201, services.replace_target(request.user, task, data.reason))
+
+
+@router.get("/batches/{pk}/replacements", response=list[ReplacementOut])
+def replacements(request: HttpRequest, pk: int) -> Any:
+    """The published 递补 log, in order: replay it with supervision.replacement_rule.replay."""
+    batch = get_object_or_404(Batch, pk=pk)
+    return [
+        {
+            "number": task.replacement_no,
+            "voided": task.replaces.target_code if task.replaces else "",
+            "reason": task.replacement_reason,
+            "target": task.target_code,
+            "items": task.items.split(";"),
+            "status": task.status,
+            "members": sorted(inspector_id(m.expert_id) for m in task.team.all()),
+        }
+        for task in queries.replacement_tasks(batch)
+    ]
 
 
 @router.post("/tasks/{pk}/results", response={201: ResultOut}, auth=django_auth)

@@ -363,6 +363,7 @@ class TaskStatus(models.TextChoices):
     UNSTAFFED = "unstaffed", _("检查组未配齐")
     DONE = "done", _("已检查")
     SUPERSEDED = "superseded", _("因重新抽取作废")
+    REPLACED = "replaced", _("无法检查，已递补")
 
 
 class Task(models.Model):
@@ -385,6 +386,18 @@ class Task(models.Model):
         _("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
     )
     unstaffed_reason = models.CharField(_("未配齐原因"), max_length=256, blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("递补的原任务"),
+    )
+    replacement_no = models.PositiveSmallIntegerField(
+        _("递补序号"), null=True, blank=True, help_text=_("本批次第几次递补（复核时按此顺序重放）")
+    )
+    replacement_reason = models.CharField(_("递补原因"), max_length=256, blank=True)
     members: models.ManyToManyField[Expert, TaskMember] = models.ManyToManyField(
         Expert, through="TaskMember", related_name="+"
     )

@@ -50,6 +50,25 @@ class TaskOut(Schema):
     items: str
     status: str
     unstaffed_reason: str
+    replaces_id: int | None = None
+    replacement_no: int | None = None
+    replacement_reason: str = ""
+
+
+class ReplaceIn(Schema):
+    reason: str
+
+
+class ReplacementOut(Schema):
+    """One entry of a batch's published 递补 log (docs/methods/manifest.md §7)."""
+
+    number: int
+    voided: str
+    reason: str
+    target: str
+    items: list[str]
+    status: str
+    members: list[str]
 
 
 class ResultIn(Schema):

@@ -24,6 +24,7 @@ from ticcoop.supervision.services.plans import (
     request_redraw,
     save_plan,
 )
+from ticcoop.supervision.services.replacements import replace_target
 from ticcoop.supervision.services.results import (
     add_evidence,
     publish_result,
@@ -43,6 +44,7 @@ __all__ = [
     "publish_plan",
     "publish_result",
     "record_result",
+    "replace_target",
     "request_redraw",
     "restart_ceremony",
     "reveal_seed",

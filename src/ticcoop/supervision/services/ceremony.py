@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -308,37 +308,53 @@ def _publish_draw(batch: Batch, ceremony: Ceremony, record: mf.CeremonyRecord) -
 
 def _create_tasks(batch: Batch, manifest: Mapping[str, Any]) -> None:
     """One task per drawn target (all its drawn items), with its team or unstaffed reason."""
-    rows = mf.read_targets_csv(bytes(batch.targets_csv))
-    names = {row.id: (row.name, row.region, row.entity_type) for row in rows}
     items: dict[str, list[str]] = {}
     for stratum in manifest["strata"]:
         for drawn in stratum["drawn"]:
             items.setdefault(drawn["id"], []).append(stratum["item"])
-    regions = dict(batch.plan.regions.values_list("code", "pk"))
-    codes = list(items)
-    institutions = dict(
-        Institution.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
-    )
-    targets = dict(Target.objects.filter(code__in=codes).values_list("code", "pk"))
+    maker = TaskMaker(batch, list(items))
     teams = manifest["teams"]
-    entries = [(t, TaskStatus.ASSIGNED, "") for t in teams["assigned"]] + [
-        (u, TaskStatus.UNSTAFFED, u["detail"]) for u in teams["unstaffed"]
-    ]
-    for entry, status, reason in entries:
-        code = entry["target"]
-        name, region, kind = names[code]
+    for entry in teams["assigned"]:
+        maker.create(entry["target"], items[entry["target"]], entry["members"])
+    for entry in teams["unstaffed"]:
+        maker.create(entry["target"], items[entry["target"]], entry["partial"], entry["detail"])
+
+
+class TaskMaker:
+    """Creates a batch's tasks from manifest-shaped entries (also used by 递补)."""
+
+    def __init__(self, batch: Batch, codes: list[str]) -> None:
+        self.batch = batch
+        rows = mf.read_targets_csv(bytes(batch.targets_csv))
+        self.names = {row.id: (row.name, row.region, row.entity_type) for row in rows}
+        self.regions = dict(batch.plan.regions.values_list("code", "pk"))
+        self.institutions = dict(
+            Institution.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
+        )
+        self.targets = dict(Target.objects.filter(code__in=codes).values_list("code", "pk"))
+
+    def create(
+        self,
+        code: str,
+        items: list[str],
+        members: Sequence[Mapping[str, Any]],
+        unstaffed: str = "",
+        **extra: Any,
+    ) -> Task:
+        name, region, kind = self.names[code]
+        institution = kind == snapshot.INSTITUTION_TYPE
         task = Task.objects.create(
-            batch=batch,
+            batch=self.batch,
             target_code=code,
             target_name=name,
-            region_id=regions[region],
-            institution_id=institutions.get(code) if kind == snapshot.INSTITUTION_TYPE else None,
-            target_id=targets.get(code) if kind != snapshot.INSTITUTION_TYPE else None,
-            items=";".join(sorted(items[code])),
-            status=status,
-            unstaffed_reason=reason,
+            region_id=self.regions[region],
+            institution_id=self.institutions.get(code) if institution else None,
+            target_id=self.targets.get(code) if not institution else None,
+            items=";".join(sorted(items)),
+            status=TaskStatus.UNSTAFFED if unstaffed else TaskStatus.ASSIGNED,
+            unstaffed_reason=unstaffed,
+            **extra,
         )
-        members = entry["members"] if status == TaskStatus.ASSIGNED else entry["partial"]
         TaskMember.objects.bulk_create(
             TaskMember(
                 task=task,
@@ -348,3 +364,4 @@ def _create_tasks(batch: Batch, manifest: Mapping[str, Any]) -> None:
             )
             for m in members
         )
+        return task

@@ -1,0 +1,1 @@
+"""Pages of the regulators' workbench (监管工作台): every write goes through the services."""
