@@ -98,7 +98,7 @@ def replace(request: HttpRequest, pk: int, data: ReplaceIn) -> Any:
 
 @router.get("/batches/{pk}/replacements", response=list[ReplacementOut])
 def replacements(request: HttpRequest, pk: int) -> Any:
-    """The published 递补 log, in order: replay it with supervision.replacement_rule.replay."""
+    """The published 递补 log, in order: replay it with methods.replacements.replay."""
     batch = get_object_or_404(Batch, pk=pk)
     return [
         {

@@ -1,6 +1,6 @@
 """递补: replace a drawn target that cannot be inspected by the next published replacement.
 
-The choice and the team follow :mod:`ticcoop.supervision.replacement_rule` (documented in
+The choice and the team follow :mod:`ticcoop.methods.replacements` (documented in
 docs/methods/manifest.md §7): the service replays the batch's whole replacement log plus the
 new entry from the published files, so what it stores is exactly what anyone re-checking the
 published log recomputes.
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import access_region_write
+from ticcoop.methods.replacements import ReplacementError, Step, replay
 from ticcoop.supervision.models import Batch, BatchStatus, Task, TaskStatus
-from ticcoop.supervision.replacement_rule import ReplacementError, Step, replay
 from ticcoop.supervision.services._common import invalid
 from ticcoop.supervision.services.ceremony import TaskMaker
 

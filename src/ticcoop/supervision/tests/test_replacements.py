@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from ticcoop.methods.replacements import ReplacementError, check_log, replay
 from ticcoop.supervision import services
 from ticcoop.supervision.models import Batch, Task, TaskStatus
-from ticcoop.supervision.replacement_rule import ReplacementError, check_log, replay
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
 
