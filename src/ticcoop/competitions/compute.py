@@ -22,8 +22,11 @@ from ticcoop.competitions.models import (
     Discipline,
     JudgeScore,
     Result,
+    Stage,
+    StageNumber,
     TheoryScore,
 )
+from ticcoop.competitions.queries import judge_ties
 from ticcoop.methods import points
 
 
@@ -43,14 +46,21 @@ def _latest(records: Any) -> dict[Any, Any]:
 
 
 def _judge_ties(discipline: Discipline) -> dict[str, points.Judge]:
-    return {
-        str(j.pk): points.Judge(
-            str(j.pk),
-            str(j.expert.employer_id) if j.expert.employer_id else None,
-            str(j.expert.region_id),
-        )
-        for j in discipline.judges.select_related("expert")
-    }
+    return {str(j.pk): judge_ties(j) for j in discipline.judges.select_related("expert")}
+
+
+def score_blind(
+    competition: Competition, discipline: Discipline, values: dict[str, float]
+) -> points.BlindScoring:
+    """x_pt, sigma_pt, z and points of the discipline's blind-sample results (ISO 13528:2022
+    7.4/7.7, 8.2/8.6, 9.4 through :func:`ticcoop.methods.points.score_blind_samples`)."""
+    return points.score_blind_samples(
+        values,
+        rule=competition.points_rule(),
+        reference_value=discipline.reference_value,
+        sigma_rule=discipline.sigma_rule,
+        sigma_value=discipline.sigma_value,
+    )
 
 
 def compute_discipline(competition: Competition, discipline: Discipline) -> DisciplineOutcome:
@@ -97,13 +107,7 @@ def compute_discipline(competition: Competition, discipline: Discipline) -> Disc
             }
         )
     try:
-        scored = points.score_blind_samples(
-            {str(cid): blind[cid].value for cid in ids},
-            rule=competition.points_rule(),
-            reference_value=discipline.reference_value,
-            sigma_rule=discipline.sigma_rule,
-            sigma_value=discipline.sigma_value,
-        )
+        scored = score_blind(competition, discipline, {str(cid): blind[cid].value for cid in ids})
         judges = _judge_ties(discipline)
         rows = []
         for cid, contestant in contestants.items():
@@ -212,3 +216,60 @@ def team_rankings(competition: Competition, results: list[Result]) -> dict[str, 
         "institutions": [(row, names[row.team]) for row in points.team_ranking(by_institution, n)],
         "regions": [(row, names[row.team]) for row in points.team_ranking(by_region, n)],
     }
+
+
+@dataclass(frozen=True)
+class BlindRow:
+    number: str
+    value: float | None
+    records: int
+    z: float | None
+    points: float | None
+
+
+@dataclass(frozen=True)
+class BlindSheet:
+    """The organiser's view of one discipline's blind samples, scored on the results so far."""
+
+    rows: list[BlindRow]
+    scoring: points.BlindScoring | None
+    error: str
+
+
+def blind_sheet(competition: Competition, discipline: Discipline) -> BlindSheet:
+    """Blind numbers with the latest result each and a trial scoring of the entered results
+    (the same rule the confirmation uses; with consensus statistics the figures move as more
+    results come in)."""
+    numbers = StageNumber.objects.filter(
+        competition=competition,
+        stage=Stage.BLIND,
+        contestant__discipline=discipline,
+        contestant__status=ContestantStatus.CONFIRMED,
+    ).order_by("number")
+    latest: dict[int, BlindResult] = {}
+    counts: dict[int, int] = defaultdict(int)
+    for record in BlindResult.objects.filter(contestant__discipline=discipline).order_by("pk"):
+        latest[record.contestant_id] = record
+        counts[record.contestant_id] += 1
+    values = {
+        row.number: latest[row.contestant_id].value
+        for row in numbers
+        if row.contestant_id in latest
+    }
+    scoring, error = None, ""
+    if values:
+        try:
+            scoring = score_blind(competition, discipline, values)
+        except points.PointsInputError as exc:
+            error = str(exc)
+    rows = [
+        BlindRow(
+            row.number,
+            values.get(row.number),
+            counts[row.contestant_id],
+            scoring.z.get(row.number) if scoring else None,
+            scoring.points.get(row.number) if scoring else None,
+        )
+        for row in numbers
+    ]
+    return BlindSheet(rows, scoring, error)

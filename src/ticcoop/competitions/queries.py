@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import can_write_region, has_role, region_id_of_user
 from ticcoop.accounts.roles import Role
@@ -17,9 +18,13 @@ from ticcoop.competitions.models import (
     CompetitionStatus,
     Contestant,
     ContestantStatus,
+    Judge,
+    JudgeScore,
     Result,
+    Stage,
     StageNumber,
 )
+from ticcoop.methods import points
 from ticcoop.registry.models import Institution
 from ticcoop.trust.queries import SignatureInvalid, verify_token
 
@@ -163,3 +168,92 @@ def breakdown(contestant: Contestant) -> dict[str, Any]:
         "numbers": stage_numbers(contestant),
         "appeals": list(contestant.appeals.all()),
     }
+
+
+# ---------------------------------------------------------------------------
+# Judges: who scores, whom they must step aside for, their score sheet
+# ---------------------------------------------------------------------------
+
+
+def judge_ties(judge: Judge) -> points.Judge:
+    """A judge's ties as the published rule sees them (employer institution, region)."""
+    expert = judge.expert
+    employer = str(expert.employer_id) if expert.employer_id else None
+    return points.Judge(str(judge.pk), employer, str(expert.region_id))
+
+
+def exclusion_reason(judge: Judge, contestant: Contestant, rule: str) -> str:
+    """Why ``judge`` must step aside (回避) for ``contestant``; empty when they may judge.
+
+    The rule is :func:`ticcoop.methods.points.judge_excluded`; this only words the reason.
+    """
+    ties = judge_ties(judge)
+    institution, region = str(contestant.institution_id), str(contestant.region_id)
+    if not points.judge_excluded(ties, institution, region, rule):
+        return ""
+    if ties.institution == institution:
+        return _("评委与该选手同属一个机构")
+    return _("评委与该选手同属一个地区，本次比武回避本地区评委")
+
+
+def is_judge_user(user: Any, judge: Judge) -> bool:
+    """The login linked to the judge's expert record scores for that judge."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and judge.expert.user_id is not None
+        and judge.expert.user_id == user.pk
+    )
+
+
+def may_use_sheet(user: Any, judge: Judge) -> bool:
+    """The judge themself, or the organiser entering a paper sheet on their behalf."""
+    return is_judge_user(user, judge) or is_organiser(user, judge.competition)
+
+
+def judges_of_user(user: Any) -> models.QuerySet[Judge]:
+    """The judge assignments of the logged-in user (through their expert record)."""
+    if not getattr(user, "is_authenticated", False):
+        return Judge.objects.none()
+    return Judge.objects.filter(expert__user=user).select_related(
+        "competition__organiser_region", "discipline", "expert"
+    )
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One line of a judge's score sheet: anonymous operation number only, never the name."""
+
+    number: str
+    excluded: str
+    latest: JudgeScore | None
+    records: int
+
+
+def judge_sheet(judge: Judge) -> list[SheetRow]:
+    """The contestants of the judge's discipline by operation number, with recusal and the
+    judge's latest score (append-only records: the latest counts)."""
+    rows = (
+        StageNumber.objects.filter(
+            competition_id=judge.competition_id,
+            stage=Stage.OPERATION,
+            contestant__discipline_id=judge.discipline_id,
+            contestant__status=ContestantStatus.CONFIRMED,
+        )
+        .select_related("contestant")
+        .order_by("number")
+    )
+    latest: dict[int, JudgeScore] = {}
+    counts: dict[int, int] = {}
+    for score in JudgeScore.objects.filter(judge=judge).order_by("pk"):
+        latest[score.contestant_id] = score
+        counts[score.contestant_id] = counts.get(score.contestant_id, 0) + 1
+    rule = judge.competition.judge_exclusion
+    return [
+        SheetRow(
+            row.number,
+            exclusion_reason(judge, row.contestant, rule),
+            latest.get(row.contestant_id),
+            counts.get(row.contestant_id, 0),
+        )
+        for row in rows
+    ]

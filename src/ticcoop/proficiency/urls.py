@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from ticcoop.proficiency import views
+from ticcoop.proficiency.views import provider
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.calendar, name="pt-calendar"),
@@ -15,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.participant_letter,
         name="pt-participant-letter",
     ),
+    path("rounds/<int:pk>/checks/", provider.item_checks, name="pt-round-checks"),
+    path("rounds/<int:pk>/references/", provider.references, name="pt-round-references"),
     path("rounds/<int:pk>/<str:action>/", views.round_transition, name="pt-round-transition"),
     path("evaluations/<int:pk>/<str:kind>.png", views.chart, name="pt-chart"),
     path("actions/", views.action_list, name="pt-action-list"),

@@ -84,6 +84,13 @@ def add_judge(actor: Any, discipline: Discipline, expert: Expert) -> Judge:
         CompetitionStatus.IN_PROGRESS,
         doing=_("调整评委"),
     )
+    if Judge.objects.filter(discipline=discipline, expert=expert).exists():
+        raise ValidationError(
+            {
+                "expert": _("%(expert)s 已是项目「%(name)s」的评委")
+                % {"expert": expert.name, "name": discipline.name}
+            }
+        )
     judge = Judge(competition=competition, discipline=discipline, expert=expert)
     judge.full_clean()
     with audit_as(actor):

@@ -171,6 +171,18 @@ def withdraw_contestant(actor: Any, contestant: Contestant) -> Contestant:
         raise PermissionDenied(_("只能撤回本机构的报名"))
     competition = locked(contestant.competition)
     require_status(competition, CompetitionStatus.REGISTRATION_OPEN, doing=_("撤回报名"))
+    if timezone.now() > competition.registration_closes:
+        raise ValidationError(
+            {
+                "competition": _("报名已于 %(end)s 截止，不能再撤回")
+                % {
+                    "end": timezone.localtime(competition.registration_closes).strftime(
+                        "%Y-%m-%d %H:%M"
+                    )
+                }
+            }
+        )
+    contestant = Contestant.objects.select_for_update().get(pk=contestant.pk)
     if contestant.status not in ACTIVE_CONTESTANT_STATUSES:
         raise ValidationError({"status": _("该报名已无法撤回")})
     contestant.status = ContestantStatus.WITHDRAWN

@@ -31,10 +31,9 @@ from ticcoop.competitions.models import (
     StageNumber,
     TheoryScore,
 )
+from ticcoop.competitions.queries import exclusion_reason, is_judge_user
 from ticcoop.competitions.services._common import locked, require_organiser, require_status
 from ticcoop.competitions.tables import read_table
-from ticcoop.methods.points import Judge as JudgeTies
-from ticcoop.methods.points import judge_excluded
 
 CORRECTION_STATUSES = (CompetitionStatus.SCORES_CONFIRMED, CompetitionStatus.APPEAL_WINDOW)
 NUMBER_HEADERS = ("编号", "number")
@@ -42,9 +41,14 @@ SCORE_HEADERS = ("成绩", "score")
 SUBMITTED_HEADERS = ("交卷时间", "submitted_at")
 
 
-def _check_entry(actor: Any, contestant: Contestant, reason: str) -> Competition:
+def _check_entry(
+    actor: Any, contestant: Contestant, reason: str, judge: Judge | None = None
+) -> Competition:
+    """Organiser (or, for judge scores, the judge's own user): while in progress, then only
+    corrections with a reason, nothing after publication."""
     competition = locked(contestant.competition)
-    require_organiser(actor, competition)
+    if judge is None or not is_judge_user(actor, judge):
+        require_organiser(actor, competition)
     require_status(
         competition, CompetitionStatus.IN_PROGRESS, *CORRECTION_STATUSES, doing=_("录入成绩")
     )
@@ -154,7 +158,7 @@ def record_judge_score(
     total: Any = None,
     reason: str = "",
 ) -> JudgeScore:
-    competition = _check_entry(actor, contestant, reason)
+    competition = _check_entry(actor, contestant, reason, judge)
     if judge.discipline_id != contestant.discipline_id:
         raise ValidationError(
             {
@@ -162,19 +166,12 @@ def record_judge_score(
                 % {"judge": judge.expert.name, "discipline": contestant.discipline.name}
             }
         )
-    expert = judge.expert
-    ties = JudgeTies(
-        str(judge.pk),
-        str(expert.employer_id) if expert.employer_id else None,
-        str(expert.region_id),
-    )
-    if judge_excluded(
-        ties, str(contestant.institution_id), str(contestant.region_id), competition.judge_exclusion
-    ):
+    why = exclusion_reason(judge, contestant, competition.judge_exclusion)
+    if why:
         raise ValidationError(
             {
-                "judge": _("评委 %(judge)s 须回避（%(rule)s），不能为该选手评分")
-                % {"judge": expert.name, "rule": competition.get_judge_exclusion_display()}
+                "judge": _("评委 %(judge)s 须回避（%(why)s），不能为该选手评分")
+                % {"judge": judge.expert.name, "why": why}
             }
         )
     value = _rubric_total(judge, item_scores, total)

@@ -6,8 +6,10 @@ A correction before the deadline is a new version; old versions are kept and the
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -76,7 +78,24 @@ def _positive(
     return value
 
 
-def _clean(entry: Entry, measurands: dict[str, Measurand], errors: list[str]) -> Clean | None:
+def decimals_problem(measurand: Measurand, reported: str) -> str:
+    """Empty, or why ``reported`` has more decimals than the measurand's reporting precision."""
+    text = unicodedata.normalize("NFKC", reported).lstrip("<>≤≥ ").strip()
+    try:
+        exponent = Decimal(text).as_tuple().exponent
+    except InvalidOperation:
+        return ""  # not a number: reported by the parser
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if places <= measurand.decimals:
+        return ""
+    if measurand.decimals == 0:
+        return _("“%(v)s”须为整数（本项目按整数报告）") % {"v": reported}
+    return _("“%(v)s”最多 %(n)s 位小数") % {"v": reported, "n": measurand.decimals}
+
+
+def _clean(
+    entry: Entry, measurands: dict[str, Measurand], errors: list[str], decimals: bool = False
+) -> Clean | None:
     before = len(errors)
     measurand = measurands.get(entry.measurand.strip())
     if measurand is None:
@@ -96,6 +115,9 @@ def _clean(entry: Entry, measurands: dict[str, Measurand], errors: list[str]) ->
                 _("%(w)s：“%(v)s”不是数字，也不是“<0.5”“>100”形式的删失值")
                 % {"w": _where(entry, "result"), "v": reported}
             )
+        problem = decimals_problem(measurand, reported) if decimals and measurand else ""
+        if problem:
+            errors.append(_("%(w)s：%(p)s") % {"w": _where(entry, "result"), "p": problem})
     expanded_u = _positive(entry.expanded_u, entry, "expanded_u", errors)
     k = _positive(entry.k, entry, "k", errors)
     if k is not None and expanded_u is None and len(errors) == before:
@@ -128,15 +150,22 @@ def submit_results(
     *,
     source: str = ResultSource.WEB,
     now: datetime | None = None,
+    enforce_decimals: bool | None = None,
 ) -> list[Result]:
-    """Validate every entry (all errors at once) and save them all, or nothing."""
+    """Validate every entry (all errors at once) and save them all, or nothing.
+
+    Results typed into the web form must respect each measurand's number of decimals
+    (``enforce_decimals`` defaults to True for the web source only: spreadsheet cells and
+    API clients may carry binary floating-point digits).
+    """
     access_participant_write(actor, participant)
     check_open(participant, now)
     if not entries:
         raise ValidationError(_("没有要提交的结果"))
     measurands = {m.name: m for m in participant.round.scheme.measurands.all()}
     errors: list[str] = []
-    cleaned = [_clean(entry, measurands, errors) for entry in entries]
+    decimals = source == ResultSource.WEB if enforce_decimals is None else enforce_decimals
+    cleaned = [_clean(entry, measurands, errors, decimals) for entry in entries]
     seen: set[str] = set()
     for entry in entries:
         if entry.measurand in seen:

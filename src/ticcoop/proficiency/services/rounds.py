@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +69,8 @@ def set_reference(actor: Any, round_: Round, measurand: Measurand, **values: Any
         raise ValidationError(_("评价后不能修改参考值，请先说明理由重新评价"))
     if measurand.scheme_id != round_.scheme_id:
         raise ValidationError({"measurand": _("测量项目不属于本轮次的计划")})
+    if round_.scheme.x_pt_method == AssignedValueMethod.CONSENSUS:
+        raise ValidationError(_("本计划以参加者公议值为指定值（ISO 13528:2022 7.7），不需要参考值"))
     ref = ReferenceValue.objects.filter(round=round_, measurand=measurand).first()
     ref = ref or ReferenceValue(round=round_, measurand=measurand)
     for name, value in values.items():
@@ -76,8 +79,12 @@ def set_reference(actor: Any, round_: Round, measurand: Measurand, **values: Any
     known = method in (AssignedValueMethod.FORMULATION, AssignedValueMethod.CERTIFIED)
     if known and (ref.value is None or ref.uncertainty is None or ref.uncertainty < 0):
         raise ValidationError(_("配制值/认定值及其不确定度（≥ 0）均须填写"))
-    if method == AssignedValueMethod.EXPERT and len(ref.expert_results or []) < 2:
-        raise ValidationError({"expert_results": _("专家实验室结果至少需要 2 个")})
+    if method == AssignedValueMethod.EXPERT:
+        experts = ref.expert_results or []
+        if len(experts) < 2:
+            raise ValidationError({"expert_results": _("专家实验室结果至少需要 2 个")})
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in experts):
+            raise ValidationError({"expert_results": _("专家实验室结果须全部为有限数值")})
     ref.full_clean()
     with audit_as(actor):
         ref.save()

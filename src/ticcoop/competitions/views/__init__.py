@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +26,7 @@ from ticcoop.competitions.forms import (
     TheoryScoreForm,
 )
 from ticcoop.competitions.models import (
+    ACTIVE_CONTESTANT_STATUSES,
     Appeal,
     Award,
     Competition,
@@ -33,34 +35,37 @@ from ticcoop.competitions.models import (
     Stage,
 )
 from ticcoop.competitions.pdf import render_award_pdf
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its precise error instead of a crash (data unchanged)."""
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return False
-    messages.success(request, success)
-    return True
+from ticcoop.competitions.views._common import PAGE_SIZE
+from ticcoop.competitions.views._common import attempt as _attempt
 
 
 def competition_list(request: HttpRequest) -> HttpResponse:
-    competitions = queries.visible_competitions(request.user)
-    return render(request, "competitions/list.html", {"competitions": competitions})
+    page = Paginator(queries.visible_competitions(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "competitions": page.object_list,
+        "page": page,
+        "judging": queries.judges_of_user(request.user).exists(),
+    }
+    return render(request, "competitions/list.html", context)
 
 
 def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     competition = get_object_or_404(queries.visible_competitions(request.user), pk=pk)
     institution = queries.institution_of(request.user)
+    page = Paginator(queries.contestants_for(request.user, competition), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "competition": competition,
         "disciplines": competition.disciplines.all(),
         "z_rule": competition.points_rule().describe(),
         "is_organiser": queries.is_organiser(request.user, competition),
         "institution": institution,
-        "contestants": queries.contestants_for(request.user, competition),
+        "page": page,
+        "contestants": page.object_list,
+        "withdrawable": ACTIVE_CONTESTANT_STATUSES,
         "pending": queries.pending_for_regulator(request.user, competition),
         "form": RegistrationForm(competition=competition) if institution else None,
         "statuses": CompetitionStatus,
@@ -102,6 +107,19 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, contestant, approve=approve, note=request.POST.get("note", "")
         ),
         _("已确认报名。") if approve else _("已退回报名。"),
+    )
+    return redirect("competitions-detail", pk=contestant.competition_id)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The institution withdraws its own registration (service: before registration closes)."""
+    contestant = get_object_or_404(Contestant, pk=pk)
+    _attempt(
+        request,
+        lambda: services.withdraw_contestant(request.user, contestant),
+        _("已撤回报名。"),
     )
     return redirect("competitions-detail", pk=contestant.competition_id)
 
