@@ -1,4 +1,4 @@
-"""Uploaded evidence: size limits and the SHA-256 recorded at upload."""
+"""Uploaded evidence files, shared by every app: size limits and the SHA-256 kept at upload."""
 
 from __future__ import annotations
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,27 +21,7 @@ from ticcoop.assessments.models import (
     Rectification,
 )
 from ticcoop.assessments.queries import access_rectification_submit
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_FILES = 10
-
-
-def sha256_of(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
-def _check_files(files: Sequence[UploadedFile]) -> None:
-    if len(files) > MAX_FILES:
-        raise ValidationError({"files": _("最多上传 %(max)d 个文件") % {"max": MAX_FILES}})
-    for upload in files:
-        if not upload.size:
-            raise ValidationError({"files": _("文件 %(name)s 为空") % {"name": upload.name}})
-        if upload.size > MAX_FILE_BYTES:
-            raise ValidationError({"files": _("文件 %(name)s 超过 20 MB") % {"name": upload.name}})
+from ticcoop.uploads import check_files, file_fields
 
 
 @transaction.atomic
@@ -58,19 +37,13 @@ def submit_rectification(
         )
     if not evidence.strip():
         raise ValidationError({"evidence": _("请填写整改说明")})
-    _check_files(files)
+    check_files(files)
     rectification = Rectification(nonconformity=nc, evidence=evidence.strip(), submitted_by=actor)
     rectification.full_clean()
     with audit_as(actor):
         rectification.save()
         for upload in files:
-            EvidenceFile.objects.create(
-                rectification=rectification,
-                file=upload,
-                name=(upload.name or "")[:255],
-                size=upload.size or 0,
-                sha256=sha256_of(upload),
-            )
+            EvidenceFile.objects.create(rectification=rectification, **file_fields(upload))
         nc.status = NonconformityStatus.SUBMITTED
         nc.save(update_fields=["status"])
     return rectification

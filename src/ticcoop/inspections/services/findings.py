@@ -32,8 +32,8 @@ from ticcoop.inspections.models import (
 )
 from ticcoop.inspections.models.campaigns import OPEN_FINDING_STATUSES
 from ticcoop.inspections.queries import access_inspect, may_inspect, may_rectify
-from ticcoop.inspections.services.files import check_files, file_fields
 from ticcoop.methods.workdays import add_working_days
+from ticcoop.uploads import check_files, file_fields
 
 MAX_DEADLINE_DAYS = 120
 

@@ -30,9 +30,9 @@ from ticcoop.inspections.queries import (
     may_lead_joint_task,
     regulator_region_id,
 )
-from ticcoop.inspections.services.files import check_files, file_fields
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution
+from ticcoop.uploads import check_files, file_fields
 
 
 @transaction.atomic
