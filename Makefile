@@ -38,6 +38,7 @@ test-suite: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check --quiet src tests bench
 	$(BIN)/mypy src
 
 bench: $(STAMP)

@@ -30,8 +30,9 @@ SIZES = (1_000, 100_000, 1_000_000)
 TARGET_MS = 30.0
 REFERENCE_BUDGET_S = 20.0
 HUBER_C = 1.5
-GAMMA = (2 * norm.cdf(HUBER_C) - 1) * (1 - HUBER_C**2) + HUBER_C**2 - 2 * HUBER_C * norm.pdf(
-    HUBER_C)
+GAMMA = (
+    (2 * norm.cdf(HUBER_C) - 1) * (1 - HUBER_C**2) + HUBER_C**2 - 2 * HUBER_C * norm.pdf(HUBER_C)
+)
 UNROUNDED_FACTOR = 1 / math.sqrt(GAMMA)
 
 
@@ -51,8 +52,13 @@ def same_third_figure(old: float, new: float, floor: int | None = None) -> bool:
     return round(old, -place) == round(new, -place)
 
 
-def reference_algorithm_a(values: list[float], stop: str = "sig3", factor: float = 1.134,
-                          tol: float = 1e-10, max_iter: int = 1000) -> tuple[float, float, int]:
+def reference_algorithm_a(
+    values: list[float],
+    stop: str = "sig3",
+    factor: float = 1.134,
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+) -> tuple[float, float, int]:
     """ISO 13528:2022 C.3.1 written out step by step on Python lists."""
     x = sorted(values)  # "denote the p items of data, sorted into increasing order"
     p = len(x)
@@ -111,10 +117,14 @@ def huber(x: np.ndarray) -> tuple[float, float]:
 
 
 def main() -> int:
-    print(f"numpy {np.__version__}; Algorithm A, ISO 13528:2022 C.3.1; target <= {TARGET_MS} ms "
-          "at 1e6 values")
-    header = (f"{'n':>9} {'ours sig3':>10} {'it':>3} {'ours tol':>9} {'it':>3} "
-              f"{'pure-Py sig3':>13} {'statsmodels':>12} {'ref/ours':>9} {'sm/ours':>8}")
+    print(
+        f"numpy {np.__version__}; Algorithm A, ISO 13528:2022 C.3.1; target <= {TARGET_MS} ms "
+        "at 1e6 values"
+    )
+    header = (
+        f"{'n':>9} {'ours sig3':>10} {'it':>3} {'ours tol':>9} {'it':>3} "
+        f"{'pure-Py sig3':>13} {'statsmodels':>12} {'ref/ours':>9} {'sm/ours':>8}"
+    )
     print(header)
     notes: list[str] = []
     ok = True
@@ -139,31 +149,44 @@ def main() -> int:
             ref_ms_per_value = t_ref / n
             t_ref_txt, ratio_ref = f"{t_ref:.1f} ms", f"{t_ref / t_sig3:.0f}x"
             rx, rs, rit = reference_algorithm_a(xs)
-            agree = (abs(rx - ours.x_star) <= 1e-9 * rs and abs(rs - ours.s_star) <= 1e-9 * rs
-                     and rit == ours.iterations)
+            agree = (
+                abs(rx - ours.x_star) <= 1e-9 * rs
+                and abs(rs - ours.s_star) <= 1e-9 * rs
+                and rit == ours.iterations
+            )
             ok &= agree
-            notes.append(f"n={n}: ours vs reference (sig3): x* {ours.x_star:.10g} vs {rx:.10g}, "
-                         f"s* {ours.s_star:.10g} vs {rs:.10g}, iterations {ours.iterations} vs "
-                         f"{rit} -> {'agree' if agree else 'DISAGREE'}")
+            notes.append(
+                f"n={n}: ours vs reference (sig3): x* {ours.x_star:.10g} vs {rx:.10g}, "
+                f"s* {ours.s_star:.10g} vs {rs:.10g}, iterations {ours.iterations} vs "
+                f"{rit} -> {'agree' if agree else 'DISAGREE'}"
+            )
         sm_x, sm_s = huber(x)
-        notes.append(f"n={n}: statsmodels Huber x* {sm_x:.10g} s* {sm_s:.10g}; ours (tol) "
-                     f"s*/sm s* = {ours_tol.s_star / sm_s:.6f} (1.134/1.1334 factor: "
-                     f"{1.134 / UNROUNDED_FACTOR:.6f})")
+        notes.append(
+            f"n={n}: statsmodels Huber x* {sm_x:.10g} s* {sm_s:.10g}; ours (tol) "
+            f"s*/sm s* = {ours_tol.s_star / sm_s:.6f} (1.134/1.1334 factor: "
+            f"{1.134 / UNROUNDED_FACTOR:.6f})"
+        )
         if n <= 100_000:
             ux, us, _ = reference_algorithm_a(xs, stop="tol", factor=UNROUNDED_FACTOR)
             agree = abs(ux - sm_x) <= 1e-7 * us and abs(us - sm_s) <= 1e-7 * us
             ok &= agree
-            notes.append(f"n={n}: reference with factor {UNROUNDED_FACTOR:.6f} vs statsmodels: "
-                         f"x* {ux:.10g}/{sm_x:.10g}, s* {us:.10g}/{sm_s:.10g} -> "
-                         f"{'agree' if agree else 'DISAGREE'}")
-        print(f"{n:>9} {t_sig3:>7.2f} ms {ours.iterations:>3} {t_tol:>6.2f} ms "
-              f"{ours_tol.iterations:>3} {t_ref_txt:>13} {t_sm:>9.1f} ms {ratio_ref:>9} "
-              f"{t_sm / t_sig3:>7.0f}x")
+            notes.append(
+                f"n={n}: reference with factor {UNROUNDED_FACTOR:.6f} vs statsmodels: "
+                f"x* {ux:.10g}/{sm_x:.10g}, s* {us:.10g}/{sm_s:.10g} -> "
+                f"{'agree' if agree else 'DISAGREE'}"
+            )
+        print(
+            f"{n:>9} {t_sig3:>7.2f} ms {ours.iterations:>3} {t_tol:>6.2f} ms "
+            f"{ours_tol.iterations:>3} {t_ref_txt:>13} {t_sm:>9.1f} ms {ratio_ref:>9} "
+            f"{t_sm / t_sig3:>7.0f}x"
+        )
         if n == 1_000_000:
             met = max(t_sig3, t_tol) <= TARGET_MS
-            notes.append(f"target: 1e6 values in {t_sig3:.1f} ms (sig3) / {t_tol:.1f} ms (tol), "
-                         f"median of {repeats}; best {min_sig3:.1f} / {min_tol:.1f} ms "
-                         f"-> {'MET' if met else 'NOT MET'} (<= {TARGET_MS} ms)")
+            notes.append(
+                f"target: 1e6 values in {t_sig3:.1f} ms (sig3) / {t_tol:.1f} ms (tol), "
+                f"median of {repeats}; best {min_sig3:.1f} / {min_tol:.1f} ms "
+                f"-> {'MET' if met else 'NOT MET'} (<= {TARGET_MS} ms)"
+            )
     print()
     for note in notes:
         print(note)

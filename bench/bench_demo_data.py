@@ -40,8 +40,10 @@ def bench_command(database_url: str, label: str) -> float:
     seconds, peak_mib = run_child(
         ticcoop("demo-data", "--institutions", str(COUNT), "--seed", "1"), env
     )
-    print(f"{label:<28} {COUNT:>9,} institutions  {seconds:7.1f} s  "
-          f"{COUNT / seconds:9,.0f} rows/s  peak RSS {peak_mib:7.1f} MiB (all children so far)")
+    print(
+        f"{label:<28} {COUNT:>9,} institutions  {seconds:7.1f} s  "
+        f"{COUNT / seconds:9,.0f} rows/s  peak RSS {peak_mib:7.1f} MiB (all children so far)"
+    )
     return seconds
 
 

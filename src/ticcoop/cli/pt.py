@@ -43,20 +43,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     stats = sub.add_parser(
-        "stats", help="robust mean and SD of one CSV column",
+        "stats",
+        help="robust mean and SD of one CSV column",
         description="Robust mean x*, robust SD s* and u(x_pt) of one column of a CSV file "
         "(UTF-8, BOM allowed). Results may be censored ('<0.5', '>100').",
     )
     stats.add_argument("file", metavar="FILE.csv")
     stats.add_argument("--column", required=True, metavar="NAME", help="header of the column")
-    stats.add_argument("--method", choices=ROBUST_METHODS, default="algorithm-a",
-                       help="Algorithm A (C.3.1, default) or Q/Hampel (C.5.4)")
-    stats.add_argument("--stop", choices=STOPPING_RULES, default=None,
-                       help="Algorithm A stopping rule: sig3 (default, C.3.1) or tol")
-    stats.add_argument("--tol", type=float, default=1e-10,
-                       help="relative tolerance for --stop tol (default 1e-10)")
-    stats.add_argument("--censored", choices=CENSOR_RULES, default="exclude",
-                       help="treatment of '<'/'>' results (default exclude)")
+    stats.add_argument(
+        "--method",
+        choices=ROBUST_METHODS,
+        default="algorithm-a",
+        help="Algorithm A (C.3.1, default) or Q/Hampel (C.5.4)",
+    )
+    stats.add_argument(
+        "--stop",
+        choices=STOPPING_RULES,
+        default=None,
+        help="Algorithm A stopping rule: sig3 (default, C.3.1) or tol",
+    )
+    stats.add_argument(
+        "--tol", type=float, default=1e-10, help="relative tolerance for --stop tol (default 1e-10)"
+    )
+    stats.add_argument(
+        "--censored",
+        choices=CENSOR_RULES,
+        default="exclude",
+        help="treatment of '<'/'>' results (default exclude)",
+    )
     return parser
 
 
@@ -102,8 +116,9 @@ def _stats(args: argparse.Namespace) -> dict[str, Any]:
         raise StatisticsInputError("--stop applies to algorithm-a only; Q/Hampel does not iterate")
     results, blanks = read_column(args.file, args.column)
     treated = apply_censor_rule(results, args.censored)
-    est = robust_estimate(treated.values, method=args.method, stop=args.stop or "sig3",
-                          tol=args.tol)
+    est = robust_estimate(
+        treated.values, method=args.method, stop=args.stop or "sig3", tol=args.tol
+    )
     alternatives = est.alternatives
     return {
         "file": args.file,
@@ -118,16 +133,28 @@ def _stats(args: argparse.Namespace) -> dict[str, Any]:
         "stopping_rule": est.stopping_rule,
         "tolerance": est.tolerance,
         "converged": est.converged,
-        "start": {"median": est.start_x, "scale": est.start_s,
-                  "scale_source": est.scale_source, "scale_fixed": est.scale_fixed},
-        "small_round": est.small_round,
-        "small_round_alternatives": None if alternatives is None else {
-            "median": alternatives.median, "made": alternatives.made,
-            "niqr": alternatives.niqr, "u_median_made": alternatives.u_median_made,
-            "u_median_niqr": alternatives.u_median_niqr, "note": alternatives.note,
+        "start": {
+            "median": est.start_x,
+            "scale": est.start_s,
+            "scale_source": est.scale_source,
+            "scale_fixed": est.scale_fixed,
         },
-        "censored": {"rule": treated.rule, "n_censored": treated.n_censored,
-                     "n_used": int(treated.values.size)},
+        "small_round": est.small_round,
+        "small_round_alternatives": None
+        if alternatives is None
+        else {
+            "median": alternatives.median,
+            "made": alternatives.made,
+            "niqr": alternatives.niqr,
+            "u_median_made": alternatives.u_median_made,
+            "u_median_niqr": alternatives.u_median_niqr,
+            "note": alternatives.note,
+        },
+        "censored": {
+            "rule": treated.rule,
+            "n_censored": treated.n_censored,
+            "n_used": int(treated.values.size),
+        },
         "blank_cells_skipped": blanks,
     }
 

@@ -22,8 +22,9 @@ class StatisticsInputError(ValueError):
     """Input that the ISO 13528 calculations cannot accept; the message says why."""
 
 
-def as_results(values: ArrayLike | Iterable[float], *, what: str = "results",
-               min_count: int = 2) -> FloatArray:
+def as_results(
+    values: ArrayLike | Iterable[float], *, what: str = "results", min_count: int = 2
+) -> FloatArray:
     """Return ``values`` as a finite 1-D float64 array with at least ``min_count`` entries."""
     try:
         arr = np.asarray(values, dtype=np.float64)

@@ -76,66 +76,122 @@ def robust_estimate(
     raise StatisticsInputError(f"robust method must be one of {ROBUST_METHODS}, got {method!r}")
 
 
-def _assigned(x_pt: float, u_char: float, terms: tuple[float, float, float], source: str,
-              clause: str, robust: RobustEstimate | None = None) -> AssignedValue:
+def _assigned(
+    x_pt: float,
+    u_char: float,
+    terms: tuple[float, float, float],
+    source: str,
+    clause: str,
+    robust: RobustEstimate | None = None,
+) -> AssignedValue:
     u_hom, u_stab, u_trans = (
-        positive(t, name, allow_zero=True) for t, name in zip(terms, ("u_hom", "u_stab", "u_trans"),
-                                                               strict=True)
+        positive(t, name, allow_zero=True)
+        for t, name in zip(terms, ("u_hom", "u_stab", "u_trans"), strict=True)
     )
     u = math.sqrt(u_char**2 + u_hom**2 + u_stab**2 + u_trans**2)
-    return AssignedValue(finite(x_pt, "x_pt"), u, u_char, u_hom, u_stab, u_trans, source, clause,
-                         robust)
+    return AssignedValue(
+        finite(x_pt, "x_pt"), u, u_char, u_hom, u_stab, u_trans, source, clause, robust
+    )
 
 
-def from_formulation(value: float, u_formulation: float, *, u_hom: float = 0.0,
-                     u_stab: float = 0.0, u_trans: float = 0.0) -> AssignedValue:
+def from_formulation(
+    value: float,
+    u_formulation: float,
+    *,
+    u_hom: float = 0.0,
+    u_stab: float = 0.0,
+    u_trans: float = 0.0,
+) -> AssignedValue:
     """x_pt from the formulation (known addition), ISO 13528:2022 7.3; u_char from the recipe."""
     u = positive(u_formulation, "u_formulation", allow_zero=True)
     return _assigned(value, u, (u_hom, u_stab, u_trans), "formulation", "ISO 13528:2022 7.3")
 
 
-def from_certified_value(value: float, expanded_u: float, k: float = 2.0, *,
-                         u_hom: float = 0.0, u_stab: float = 0.0,
-                         u_trans: float = 0.0) -> AssignedValue:
+def from_certified_value(
+    value: float,
+    expanded_u: float,
+    k: float = 2.0,
+    *,
+    u_hom: float = 0.0,
+    u_stab: float = 0.0,
+    u_trans: float = 0.0,
+) -> AssignedValue:
     """x_pt = certified value of a CRM, u_char = U_CRM/k, ISO 13528:2022 7.4."""
     u = positive(expanded_u, "expanded uncertainty U", allow_zero=True) / positive(k, "k")
-    return _assigned(value, u, (u_hom, u_stab, u_trans), "certified reference value",
-                     "ISO 13528:2022 7.4")
+    return _assigned(
+        value, u, (u_hom, u_stab, u_trans), "certified reference value", "ISO 13528:2022 7.4"
+    )
 
 
-def _from_results(results: ArrayLike | Iterable[float], method: RobustMethod, stop: StoppingRule,
-                  tol: float, max_iter: int, terms: tuple[float, float, float], source: str,
-                  clause: str) -> AssignedValue:
+def _from_results(
+    results: ArrayLike | Iterable[float],
+    method: RobustMethod,
+    stop: StoppingRule,
+    tol: float,
+    max_iter: int,
+    terms: tuple[float, float, float],
+    source: str,
+    clause: str,
+) -> AssignedValue:
     est = robust_estimate(results, method=method, stop=stop, tol=tol, max_iter=max_iter)
     return _assigned(est.x_star, est.u_x_pt, terms, source, clause, est)
 
 
-def from_expert_consensus(results: ArrayLike | Iterable[float], *,
-                          method: RobustMethod = "algorithm-a", stop: StoppingRule = "sig3",
-                          tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER,
-                          u_hom: float = 0.0, u_stab: float = 0.0,
-                          u_trans: float = 0.0) -> AssignedValue:
+def from_expert_consensus(
+    results: ArrayLike | Iterable[float],
+    *,
+    method: RobustMethod = "algorithm-a",
+    stop: StoppingRule = "sig3",
+    tol: float = DEFAULT_TOL,
+    max_iter: int = DEFAULT_MAX_ITER,
+    u_hom: float = 0.0,
+    u_stab: float = 0.0,
+    u_trans: float = 0.0,
+) -> AssignedValue:
     """x_pt = robust mean of expert laboratories' results, ISO 13528:2022 7.6.
 
     7.6 prescribes no estimator; the participants' rule (7.7.7) is applied to the experts'
     results: u_char = 1.25·s*/√p.
     """
-    return _from_results(results, method, stop, tol, max_iter, (u_hom, u_stab, u_trans),
-                         "expert consensus", "ISO 13528:2022 7.6")
+    return _from_results(
+        results,
+        method,
+        stop,
+        tol,
+        max_iter,
+        (u_hom, u_stab, u_trans),
+        "expert consensus",
+        "ISO 13528:2022 7.6",
+    )
 
 
-def from_participants(results: ArrayLike | Iterable[float], *,
-                      method: RobustMethod = "algorithm-a", stop: StoppingRule = "sig3",
-                      tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER,
-                      u_hom: float = 0.0, u_stab: float = 0.0,
-                      u_trans: float = 0.0) -> AssignedValue:
+def from_participants(
+    results: ArrayLike | Iterable[float],
+    *,
+    method: RobustMethod = "algorithm-a",
+    stop: StoppingRule = "sig3",
+    tol: float = DEFAULT_TOL,
+    max_iter: int = DEFAULT_MAX_ITER,
+    u_hom: float = 0.0,
+    u_stab: float = 0.0,
+    u_trans: float = 0.0,
+) -> AssignedValue:
     """x_pt = participants' robust consensus, u_char = 1.25·s*/√p, ISO 13528:2022 7.7.7."""
-    return _from_results(results, method, stop, tol, max_iter, (u_hom, u_stab, u_trans),
-                         "participants' consensus", "ISO 13528:2022 7.7")
+    return _from_results(
+        results,
+        method,
+        stop,
+        tol,
+        max_iter,
+        (u_hom, u_stab, u_trans),
+        "participants' consensus",
+        "ISO 13528:2022 7.7",
+    )
 
 
-def sigma_fitness_for_purpose(*, value: float | None = None, percent: float | None = None,
-                              x_pt: float | None = None) -> SigmaPt:
+def sigma_fitness_for_purpose(
+    *, value: float | None = None, percent: float | None = None, x_pt: float | None = None
+) -> SigmaPt:
     """sigma_pt fixed by fitness for purpose (a value, or % of |x_pt|), ISO 13528:2022 8.2."""
     if value is not None:
         if percent is not None:
@@ -167,14 +223,19 @@ def horwitz_sigma(mass_fraction: float) -> float:
 
 def sigma_horwitz(mass_fraction: float) -> SigmaPt:
     """sigma_pt from the Horwitz/Thompson general model, ISO 13528:2022 8.4."""
-    return SigmaPt(horwitz_sigma(mass_fraction), "Horwitz (Thompson modification)",
-                   "ISO 13528:2022 8.4", f"c = {mass_fraction!r} (mass fraction)")
+    return SigmaPt(
+        horwitz_sigma(mass_fraction),
+        "Horwitz (Thompson modification)",
+        "ISO 13528:2022 8.4",
+        f"c = {mass_fraction!r} (mass fraction)",
+    )
 
 
 def sigma_previous_rounds(value: float) -> SigmaPt:
     """sigma_pt taken from previous rounds of the scheme, ISO 13528:2022 8.3."""
-    return SigmaPt(positive(value, "sigma_pt"), "previous rounds", "ISO 13528:2022 8.3",
-                   "given value")
+    return SigmaPt(
+        positive(value, "sigma_pt"), "previous rounds", "ISO 13528:2022 8.3", "given value"
+    )
 
 
 def sigma_from_precision(sigma_r_big: float, sigma_r: float, n: int) -> SigmaPt:
@@ -185,12 +246,20 @@ def sigma_from_precision(sigma_r_big: float, sigma_r: float, n: int) -> SigmaPt:
     var = big**2 - small**2 * (1.0 - 1.0 / n)
     if var <= 0:
         raise StatisticsInputError("sigma_R² − sigma_r²(1 − 1/n) must be > 0")
-    return SigmaPt(math.sqrt(var), "precision experiment", "ISO 13528:2022 8.5",
-                   f"sigma_R={big!r}, sigma_r={small!r}, n={n}")
+    return SigmaPt(
+        math.sqrt(var),
+        "precision experiment",
+        "ISO 13528:2022 8.5",
+        f"sigma_R={big!r}, sigma_r={small!r}, n={n}",
+    )
 
 
 def sigma_robust_sd(estimate: RobustEstimate) -> SigmaPt:
     """sigma_pt = s* of the participants' results in this round, ISO 13528:2022 8.6."""
     v = positive(estimate.s_star, "robust SD s*")
-    return SigmaPt(v, "robust SD of this round", "ISO 13528:2022 8.6",
-                   f"s* by {estimate.method}, p={estimate.p}")
+    return SigmaPt(
+        v,
+        "robust SD of this round",
+        "ISO 13528:2022 8.6",
+        f"s* by {estimate.method}, p={estimate.p}",
+    )

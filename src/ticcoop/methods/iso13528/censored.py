@@ -72,7 +72,7 @@ def parse_result(text: str | float) -> tuple[float, int]:
     flag = 0
     for prefix, sign in _PREFIXES:
         if s.startswith(prefix):
-            flag, s = sign, s[len(prefix):].strip()
+            flag, s = sign, s[len(prefix) :].strip()
             break
     if not _NUMBER.fullmatch(s):
         raise StatisticsInputError(

@@ -122,9 +122,20 @@ def homogeneity(
         expanded = math.sqrt(f1 * crit**2 + f2 * s_w**2)
         passes, passes_exp = s_s <= crit, s_s <= expanded
     return HomogeneityResult(
-        g=g, m=m, general_mean=float(means.mean()), s_x=s_x, s_w=s_w, s_s=s_s,
-        sigma_pt=None if sigma_pt is None else float(sigma_pt), criterion=crit, passes=passes,
-        f1=f1, f2=f2, expanded_criterion=expanded, passes_expanded=passes_exp, alpha=alpha,
+        g=g,
+        m=m,
+        general_mean=float(means.mean()),
+        s_x=s_x,
+        s_w=s_w,
+        s_s=s_s,
+        sigma_pt=None if sigma_pt is None else float(sigma_pt),
+        criterion=crit,
+        passes=passes,
+        f1=f1,
+        f2=f2,
+        expanded_criterion=expanded,
+        passes_expanded=passes_exp,
+        alpha=alpha,
     )
 
 
@@ -163,7 +174,14 @@ def stability(
         exp_crit = crit + 2.0 * math.sqrt(u1**2 + u2**2)
         passes_exp = diff <= exp_crit
     return StabilityResult(
-        mean_1=m1, mean_2=m2, difference=diff, sigma_pt=sigma, criterion=crit,
-        passes=diff <= crit, u_mean_1=u1, u_mean_2=u2, expanded_criterion=exp_crit,
+        mean_1=m1,
+        mean_2=m2,
+        difference=diff,
+        sigma_pt=sigma,
+        criterion=crit,
+        passes=diff <= crit,
+        u_mean_1=u1,
+        u_mean_2=u2,
+        expanded_criterion=exp_crit,
         passes_expanded=passes_exp,
     )

@@ -60,14 +60,18 @@ def _psi_sums(y: FloatArray, nodes: FloatArray, scale: float) -> FloatArray:
     out = np.empty(nodes.size)
     block = max(1, 2_000_000 // y.size)
     for start in range(0, nodes.size, block):
-        q = (y[None, :] - nodes[start:start + block, None]) / scale
+        q = (y[None, :] - nodes[start : start + block, None]) / scale
         a = np.abs(q)
         psi = np.where(
-            a <= HAMPEL_A, q,
-            np.where(a <= HAMPEL_B, HAMPEL_A * np.sign(q),
-                     np.where(a <= HAMPEL_C, (HAMPEL_C - a) * np.sign(q), 0.0)),
+            a <= HAMPEL_A,
+            q,
+            np.where(
+                a <= HAMPEL_B,
+                HAMPEL_A * np.sign(q),
+                np.where(a <= HAMPEL_C, (HAMPEL_C - a) * np.sign(q), 0.0),
+            ),
         )
-        out[start:start + block] = psi.sum(axis=1)
+        out[start : start + block] = psi.sum(axis=1)
     return out
 
 
@@ -119,9 +123,20 @@ def q_hampel(values: ArrayLike | Iterable[float]) -> RobustEstimate:
     small, alternatives = small_round_fields(y)
     med = median(y)
     return RobustEstimate(
-        method="q-hampel", clause="ISO 13528:2022 C.5.4 (C.5.2.2, C.5.3.3)",
-        x_star=hampel(y, s), s_star=s, p=y.size, iterations=0, stopping_rule=None,
-        tolerance=None, max_iter=None, converged=True, start_x=med, start_s=s,
-        scale_source="Q method" if s > 0 else "all equal", scale_fixed=False,
-        small_round=small, alternatives=alternatives,
+        method="q-hampel",
+        clause="ISO 13528:2022 C.5.4 (C.5.2.2, C.5.3.3)",
+        x_star=hampel(y, s),
+        s_star=s,
+        p=y.size,
+        iterations=0,
+        stopping_rule=None,
+        tolerance=None,
+        max_iter=None,
+        converged=True,
+        start_x=med,
+        start_s=s,
+        scale_source="Q method" if s > 0 else "all equal",
+        scale_fixed=False,
+        small_round=small,
+        alternatives=alternatives,
     )

@@ -264,11 +264,22 @@ def algorithm_a(
 
     def result(x_star: float, s_star: float, iterations: int, converged: bool) -> RobustEstimate:
         return RobustEstimate(
-            method="algorithm-a", clause="ISO 13528:2022 C.3.1", x_star=x_star, s_star=s_star,
-            p=p, iterations=iterations, stopping_rule=stop,
-            tolerance=tol if stop == "tol" else None, max_iter=int(max_iter),
-            converged=converged, start_x=med, start_s=s, scale_source=source,
-            scale_fixed=fixed, small_round=small, alternatives=alternatives,
+            method="algorithm-a",
+            clause="ISO 13528:2022 C.3.1",
+            x_star=x_star,
+            s_star=s_star,
+            p=p,
+            iterations=iterations,
+            stopping_rule=stop,
+            tolerance=tol if stop == "tol" else None,
+            max_iter=int(max_iter),
+            converged=converged,
+            start_x=med,
+            start_s=s,
+            scale_source=source,
+            scale_fixed=fixed,
+            small_round=small,
+            alternatives=alternatives,
         )
 
     if s == 0.0:

@@ -87,8 +87,9 @@ def zeta_score(x: ArrayLike, x_pt: float, u_x: ArrayLike, u_x_pt: float) -> Floa
     return _divide(difference(x, x_pt), np.sqrt(u**2 + up**2), "zeta")
 
 
-def en_score(x: ArrayLike, x_pt: float, expanded_u_x: ArrayLike,
-             expanded_u_x_pt: float) -> FloatArray:
+def en_score(
+    x: ArrayLike, x_pt: float, expanded_u_x: ArrayLike, expanded_u_x_pt: float
+) -> FloatArray:
     """E_n = (x − x_pt)/√(U²(x) + U²(x_pt)), ISO 13528:2022 9.7 Formula (20)."""
     u = _nonnegative(expanded_u_x, "U(x)")
     up = positive(expanded_u_x_pt, "U(x_pt)", allow_zero=True)
@@ -98,7 +99,8 @@ def en_score(x: ArrayLike, x_pt: float, expanded_u_x: ArrayLike,
 def uncertainty_negligible(u_x_pt: float, sigma_pt: float) -> bool:
     """True if u(x_pt) ≤ 0.3·sigma_pt, ISO 13528:2022 9.2.1 Formula (10); else use z' (9.5)."""
     return positive(u_x_pt, "u(x_pt)", allow_zero=True) <= NEGLIGIBLE_FRACTION * positive(
-        sigma_pt, "sigma_pt")
+        sigma_pt, "sigma_pt"
+    )
 
 
 def classify_z(scores: ArrayLike) -> StrArray:
@@ -178,20 +180,32 @@ def score_results(
     z, zp = z_score(vals, xp, sig), z_prime_score(vals, xp, sig, up)
     negligible = uncertainty_negligible(up, sig)
     used = z if negligible else zp
-    reason = (f"u(x_pt) = {up:.4g} {'<=' if negligible else '>'} 0.3·sigma_pt = {0.3 * sig:.4g}"
-              " (ISO 13528:2022 9.2.1)")
+    reason = (
+        f"u(x_pt) = {up:.4g} {'<=' if negligible else '>'} 0.3·sigma_pt = {0.3 * sig:.4g}"
+        " (ISO 13528:2022 9.2.1)"
+    )
     zeta = None if u_x is None else _masked(zeta_score(vals, xp, u_x, up), scored)
     en = None
     if expanded_u_x is not None:
         en = _masked(en_score(vals, xp, expanded_u_x, assigned.expanded(k)), scored)
     return ScoreTable(
-        x_pt=xp, u_x_pt=up, sigma_pt=sig, x=vals, scored=scored,
+        x_pt=xp,
+        u_x_pt=up,
+        sigma_pt=sig,
+        x=vals,
+        scored=scored,
         d=_masked(difference(vals, xp), scored),
         d_percent=None if xp == 0 else _masked(percent_difference(vals, xp), scored),
         pa=None if delta_e is None else _masked(percent_allowed(vals, xp, delta_e), scored),
-        delta_e=delta_e, z=_masked(z, scored), z_prime=_masked(zp, scored),
-        z_used="z" if negligible else "z'", z_reason=reason,
+        delta_e=delta_e,
+        z=_masked(z, scored),
+        z_prime=_masked(zp, scored),
+        z_used="z" if negligible else "z'",
+        z_reason=reason,
         performance=classify_z(_masked(used, scored)),
-        zeta=zeta, zeta_class=None if zeta is None else classify_z(zeta),
-        en=en, en_class=None if en is None else classify_en(en), k=float(k),
+        zeta=zeta,
+        zeta_class=None if zeta is None else classify_z(zeta),
+        en=en,
+        en_class=None if en is None else classify_en(en),
+        k=float(k),
     )

@@ -22,25 +22,102 @@ from ticcoop.methods.iso13528 import StatisticsInputError
 
 # E.1, Table E.1: 23 results, five of them censored; printed (x*, s*) of Algorithm A for
 # the three treatments "sign ignored" (limit), "deleted" (exclude), "0.5 × '<' value".
-E1_RAW = ["<10", "<10", "12", "19", "<20", "20", "23", "23", "25", "25", "26", "28", "28",
-          "<30", "28", "29", "30", "30", "31", "32", "32", "45", "<50"]
+E1_RAW = [
+    "<10",
+    "<10",
+    "12",
+    "19",
+    "<20",
+    "20",
+    "23",
+    "23",
+    "25",
+    "25",
+    "26",
+    "28",
+    "28",
+    "<30",
+    "28",
+    "29",
+    "30",
+    "30",
+    "31",
+    "32",
+    "32",
+    "45",
+    "<50",
+]
 E1_PRINTED = {"limit": (26.01, 7.23), "exclude": (26.81, 5.29), "half-limit": (23.95, 8.60)}
 
 # E.2, Tables E.2 and E.3: arsenic in chocolate, 10 items × 2 replicates; stability 2 × 2.
-E2_HOMOGENEITY = [[0.185, 0.194], [0.187, 0.189], [0.182, 0.186], [0.188, 0.196],
-                  [0.191, 0.181], [0.188, 0.180], [0.187, 0.196], [0.177, 0.186],
-                  [0.179, 0.187], [0.188, 0.196]]
+E2_HOMOGENEITY = [
+    [0.185, 0.194],
+    [0.187, 0.189],
+    [0.182, 0.186],
+    [0.188, 0.196],
+    [0.191, 0.181],
+    [0.188, 0.180],
+    [0.187, 0.196],
+    [0.177, 0.186],
+    [0.179, 0.187],
+    [0.188, 0.196],
+]
 E2_STABILITY = [[0.191, 0.198], [0.190, 0.196]]
-E2_PRINTED = {"mean": 0.18715, "s_x": 0.00398, "s_w": 0.00556, "s_s": 0.00060,
-              "sigma_pt": 0.02807, "criterion": 0.00842, "stability_mean": 0.19375,
-              "stability_difference": 0.00660}
+E2_PRINTED = {
+    "mean": 0.18715,
+    "s_x": 0.00398,
+    "s_w": 0.00556,
+    "s_s": 0.00060,
+    "sigma_pt": 0.02807,
+    "criterion": 0.00842,
+    "stability_mean": 0.19375,
+    "stability_difference": 0.00660,
+}
 
 # E.3, Tables E.4 and E.5: atrazine in drinking water, 34 participants.
-E3 = [0.040, 0.055, 0.178, 0.202, 0.206, 0.227, 0.228, 0.230, 0.230, 0.235, 0.236, 0.237,
-      0.243, 0.244, 0.245, 0.2555, 0.260, 0.264, 0.267, 0.270, 0.273, 0.274, 0.274, 0.278,
-      0.2811, 0.287, 0.287, 0.288, 0.289, 0.295, 0.296, 0.311, 0.331, 0.4246]
-E3_PRINTED = {"median": 0.2620, "niqr": 0.0402, "made": 0.0386,
-              "algorithm-a": (0.2570, 0.0395, 0.0085), "q-hampel": (0.2600, 0.0426, 0.0091)}
+E3 = [
+    0.040,
+    0.055,
+    0.178,
+    0.202,
+    0.206,
+    0.227,
+    0.228,
+    0.230,
+    0.230,
+    0.235,
+    0.236,
+    0.237,
+    0.243,
+    0.244,
+    0.245,
+    0.2555,
+    0.260,
+    0.264,
+    0.267,
+    0.270,
+    0.273,
+    0.274,
+    0.274,
+    0.278,
+    0.2811,
+    0.287,
+    0.287,
+    0.288,
+    0.289,
+    0.295,
+    0.296,
+    0.311,
+    0.331,
+    0.4246,
+]
+E3_PRINTED = {
+    "median": 0.2620,
+    "niqr": 0.0402,
+    "made": 0.0386,
+    "algorithm-a": (0.2570, 0.0395, 0.0085),
+    "q-hampel": (0.2600, 0.0426, 0.0091),
+}
 
 # E.4, Tables E.6 and E.7: mercury in feed, x_pt = 0.044 with U = 0.0082 (k = 2),
 # sigma_pt = 0.0066, δ_E = 3·sigma_pt.  Row: code, x, U(x), k, D%, PA, z, z', ζ, E_n.
@@ -76,14 +153,51 @@ E9 = [(1.195e-6, 0.186), (2.565e-6, 0.356)]
 # E.10: sigma_pt from sigma_R = 23.2, sigma_r = 14.3, n = 2 → 20.9.
 E10 = (23.2, 14.3, 2, 20.9)
 # E.13, Table E.11: averages of 25 participants; Algorithm A x* printed 1.57.
-E13_AVERAGES = [2.15, 1.85, 1.80, 1.80, 1.90, 1.90, 1.90, 2.05, 2.35, 2.03, 2.08, 1.25, 1.13,
-                1.00, 1.08, 1.20, 1.35, 1.23, 1.23, 0.90, 1.48, 1.20, 1.73, 1.43, 1.28]
+E13_AVERAGES = [
+    2.15,
+    1.85,
+    1.80,
+    1.80,
+    1.90,
+    1.90,
+    1.90,
+    2.05,
+    2.35,
+    2.03,
+    2.08,
+    1.25,
+    1.13,
+    1.00,
+    1.08,
+    1.20,
+    1.35,
+    1.23,
+    1.23,
+    0.90,
+    1.48,
+    1.20,
+    1.73,
+    1.43,
+    1.28,
+]
 E13_X_STAR = 1.57
 # Table B.1: g → (F1, F2).
-TABLE_B1 = {20: (1.59, 0.57), 19: (1.60, 0.59), 18: (1.62, 0.62), 17: (1.64, 0.64),
-            16: (1.67, 0.68), 15: (1.69, 0.71), 14: (1.72, 0.75), 13: (1.75, 0.80),
-            12: (1.79, 0.86), 11: (1.83, 0.93), 10: (1.88, 1.01), 9: (1.94, 1.11),
-            8: (2.01, 1.25), 7: (2.10, 1.43)}
+TABLE_B1 = {
+    20: (1.59, 0.57),
+    19: (1.60, 0.59),
+    18: (1.62, 0.62),
+    17: (1.64, 0.64),
+    16: (1.67, 0.68),
+    15: (1.69, 0.71),
+    14: (1.72, 0.75),
+    13: (1.75, 0.80),
+    12: (1.79, 0.86),
+    11: (1.83, 0.93),
+    10: (1.88, 1.01),
+    9: (1.94, 1.11),
+    8: (2.01, 1.25),
+    7: (2.10, 1.43),
+}
 
 
 def printed(computed: float, value: float, decimals: int) -> bool:
@@ -171,8 +285,14 @@ def test_e4_scores() -> None:
     x = np.array([r[1] for r in E4])
     big_u = np.array([r[2] for r in E4])
     k = np.array([r[3] for r in E4])
-    table = iso.score_results(x, av, iso.sigma_previous_rounds(E4_SIGMA_PT), u_x=big_u / k,
-                              expanded_u_x=big_u, delta_e=3 * E4_SIGMA_PT)
+    table = iso.score_results(
+        x,
+        av,
+        iso.sigma_previous_rounds(E4_SIGMA_PT),
+        u_x=big_u / k,
+        expanded_u_x=big_u,
+        delta_e=3 * E4_SIGMA_PT,
+    )
     assert table.z_used == "z'"  # u(x_pt) = 0.0041 > 0.3·0.0066
     assert table.d_percent is not None and table.pa is not None
     assert table.zeta is not None and table.en is not None
@@ -218,8 +338,19 @@ def test_table_b1_factors() -> None:
 def test_result_carries_recomputation_details() -> None:
     est = iso.algorithm_a(E3, stop="tol", tol=1e-12, max_iter=50)
     d = est.as_dict()
-    for key in ("method", "stopping_rule", "tolerance", "iterations", "max_iter", "start_x",
-                "start_s", "scale_source", "u_x_pt", "p", "clause"):
+    for key in (
+        "method",
+        "stopping_rule",
+        "tolerance",
+        "iterations",
+        "max_iter",
+        "start_x",
+        "start_s",
+        "scale_source",
+        "u_x_pt",
+        "p",
+        "clause",
+    ):
         assert key in d
     assert (d["method"], d["stopping_rule"], d["tolerance"]) == ("algorithm-a", "tol", 1e-12)
     assert d["start_x"] == 0.262 and d["scale_source"] == "MADe"
@@ -344,8 +475,9 @@ def test_tol_rule_agrees_with_reference(x: list[float]) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(dyadic, min_size=3, max_size=25), st.sampled_from([2.0, -0.5]),
-       st.integers(-100, 100))
+@given(
+    st.lists(dyadic, min_size=3, max_size=25), st.sampled_from([2.0, -0.5]), st.integers(-100, 100)
+)
 def test_q_method_equivariance(x: list[float], a: float, b: int) -> None:
     s = iso.q_method(x)
     assert iso.q_method([a * v + b for v in x]) == pytest.approx(abs(a) * s, rel=1e-9, abs=1e-12)
@@ -357,21 +489,35 @@ def test_q_method_equivariance(x: list[float], a: float, b: int) -> None:
 def test_classification_boundaries() -> None:
     z = [0.0, 2.0, -2.0, 2.5, 3.0, -3.0, float("nan")]
     assert list(iso.classify_z(z)) == [
-        "satisfactory", "satisfactory", "satisfactory", "questionable", "unsatisfactory",
-        "unsatisfactory", "not scored"]
+        "satisfactory",
+        "satisfactory",
+        "satisfactory",
+        "questionable",
+        "unsatisfactory",
+        "unsatisfactory",
+        "not scored",
+    ]
     assert list(iso.classify_en([1.0, -1.0, 1.0001])) == [
-        "satisfactory", "satisfactory", "unsatisfactory"]
+        "satisfactory",
+        "satisfactory",
+        "unsatisfactory",
+    ]
 
 
 def test_z_used_when_uncertainty_negligible_and_censored_not_scored() -> None:
     av = iso.from_formulation(10.0, 0.03)
     sigma = iso.sigma_fitness_for_purpose(percent=1.0, x_pt=10.0)  # 0.1; 0.3σ = 0.03
-    table = iso.score_results([10.0, 10.25, 9.6, 0.5], av, sigma,
-                              censored=[False, False, False, True])
+    table = iso.score_results(
+        [10.0, 10.25, 9.6, 0.5], av, sigma, censored=[False, False, False, True]
+    )
     assert table.z_used == "z" and "<=" in table.z_reason
     assert list(table.z[:3]) == pytest.approx([0.0, 2.5, -4.0])
-    assert list(table.performance) == ["satisfactory", "questionable", "unsatisfactory",
-                                       "not scored"]
+    assert list(table.performance) == [
+        "satisfactory",
+        "questionable",
+        "unsatisfactory",
+        "not scored",
+    ]
     assert math.isnan(table.z[3]) and table.zeta is None and table.pa is None
 
 
@@ -410,9 +556,14 @@ def test_censored_parsing() -> None:
 
 @pytest.mark.parametrize(
     ("values", "message"),
-    [([], "empty"), ([1.0], "at least 2"), ([1.0, float("nan")], "index 1"),
-     ([1.0, float("inf"), 2.0], "non-finite"), ([[1.0, 2.0]], "one-dimensional"),
-     (["a", "b"], "numbers")],
+    [
+        ([], "empty"),
+        ([1.0], "at least 2"),
+        ([1.0, float("nan")], "index 1"),
+        ([1.0, float("inf"), 2.0], "non-finite"),
+        ([[1.0, 2.0]], "one-dimensional"),
+        (["a", "b"], "numbers"),
+    ],
 )
 def test_bad_results_are_refused(values: list[object], message: str) -> None:
     for func in (iso.algorithm_a, iso.q_hampel):
@@ -422,8 +573,11 @@ def test_bad_results_are_refused(values: list[object], message: str) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"stop": "sig4"}, "stopping rule"), ({"stop": "tol", "tol": 0.0}, "tolerance"),
-     ({"max_iter": 0}, "max_iter")],
+    [
+        ({"stop": "sig4"}, "stopping rule"),
+        ({"stop": "tol", "tol": 0.0}, "tolerance"),
+        ({"max_iter": 0}, "max_iter"),
+    ],
 )
 def test_bad_algorithm_a_options(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(StatisticsInputError, match=message):

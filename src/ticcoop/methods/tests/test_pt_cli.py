@@ -11,9 +11,42 @@ from ticcoop.cli.pt import main
 
 # ISO 13528:2022 E.3 (atrazine, 34 participants); printed x* 0.2570, s* 0.0395, u 0.0085
 # (Algorithm A) and 0.2600, 0.0426, 0.0091 (Q/Hampel) — see test_iso13528.py for the source.
-E3 = [0.040, 0.055, 0.178, 0.202, 0.206, 0.227, 0.228, 0.230, 0.230, 0.235, 0.236, 0.237,
-      0.243, 0.244, 0.245, 0.2555, 0.260, 0.264, 0.267, 0.270, 0.273, 0.274, 0.274, 0.278,
-      0.2811, 0.287, 0.287, 0.288, 0.289, 0.295, 0.296, 0.311, 0.331, 0.4246]
+E3 = [
+    0.040,
+    0.055,
+    0.178,
+    0.202,
+    0.206,
+    0.227,
+    0.228,
+    0.230,
+    0.230,
+    0.235,
+    0.236,
+    0.237,
+    0.243,
+    0.244,
+    0.245,
+    0.2555,
+    0.260,
+    0.264,
+    0.267,
+    0.270,
+    0.273,
+    0.274,
+    0.274,
+    0.278,
+    0.2811,
+    0.287,
+    0.287,
+    0.288,
+    0.289,
+    0.295,
+    0.296,
+    0.311,
+    0.331,
+    0.4246,
+]
 
 
 def write_csv(tmp_path: Path, rows: list[str], bom: bool = True) -> Path:
@@ -45,8 +78,7 @@ def test_algorithm_a_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 
 def test_q_hampel_and_tol(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_csv(tmp_path, [f"L{i:02d},{v}" for i, v in enumerate(E3)], bom=False)
-    code, out, _ = run(["stats", str(path), "--column", "atrazine", "--method", "q-hampel"],
-                       capsys)
+    code, out, _ = run(["stats", str(path), "--column", "atrazine", "--method", "q-hampel"], capsys)
     report = json.loads(out)
     assert code == 0 and report["stopping_rule"] is None and report["iterations"] == 0
     assert (round(report["robust_mean"], 4), round(report["robust_sd"], 4)) == (0.26, 0.0426)
@@ -55,8 +87,7 @@ def test_q_hampel_and_tol(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0 and report["stopping_rule"] == "tol" and report["tolerance"] == 1e-10
 
 
-def test_small_round_censored_and_blank(tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_small_round_censored_and_blank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_csv(tmp_path, ["A,1.2", "B,<0.5", "C,", "D,1.4", "E,1.3", "F,1.1"])
     code, out, _ = run(["stats", str(path), "--column", "atrazine"], capsys)
     report = json.loads(out)
@@ -64,8 +95,9 @@ def test_small_round_censored_and_blank(tmp_path: Path,
     assert report["censored"] == {"rule": "exclude", "n_censored": 1, "n_used": 4}
     assert report["blank_cells_skipped"] == 1
     assert "Annex D" in report["small_round_alternatives"]["note"]
-    code, out, _ = run(["stats", str(path), "--column", "atrazine", "--censored", "half-limit"],
-                       capsys)
+    code, out, _ = run(
+        ["stats", str(path), "--column", "atrazine", "--censored", "half-limit"], capsys
+    )
     assert code == 0 and json.loads(out)["p"] == 5
 
 
@@ -80,8 +112,13 @@ def test_small_round_censored_and_blank(tmp_path: Path,
         (["A,1.0", "B"], [], "line 3: the row has no field"),
     ],
 )
-def test_bad_values(tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[str],
-                    extra: list[str], message: str) -> None:
+def test_bad_values(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    rows: list[str],
+    extra: list[str],
+    message: str,
+) -> None:
     path = write_csv(tmp_path, rows)
     code, out, err = run(["stats", str(path), "--column", "atrazine", *extra], capsys)
     assert code == 2 and out == "" and message in err
