@@ -1,11 +1,13 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router
 
-from ticcoop.disclosure import queries
+from ticcoop.disclosure import dashboard, opendata, queries
 from ticcoop.disclosure.schemas import DrawOut, ResultOut
 from ticcoop.supervision import queries as supervision
 from ticcoop.supervision.models import Batch
@@ -48,3 +50,16 @@ def draw(request: HttpRequest, pk: int) -> Any:
 def results(request: HttpRequest) -> Any:
     """Published inspection results (every version; corrections carry their reason)."""
     return queries.result_rows()
+
+
+@router.get("/dashboard", response=dict[str, Any])
+def dashboard_figures(request: HttpRequest, year: int | None = None) -> Any:
+    """监管数据: per-region aggregates of every app (the same as /public/dashboard.json)."""
+    if year is not None and not dashboard.MIN_YEAR <= year <= dashboard.MAX_YEAR:
+        message = _("year 应为 %(lo)s–%(hi)s 之间的年份，收到 %(year)s") % {
+            "lo": dashboard.MIN_YEAR,
+            "hi": dashboard.MAX_YEAR,
+            "year": year,
+        }
+        raise ValidationError({"year": message})
+    return opendata.as_json(dashboard.build(year))

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from ticcoop.accounts.queries import has_role, region_id_of_user
+from ticcoop.accounts.roles import Role
+from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
 from ticcoop.supervision.models import Batch, InspectionItem, TaskResult
 
@@ -60,3 +65,25 @@ def result_rows() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def sees_every_region(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.NATIONAL_OBSERVER)
+
+
+def access_dashboard_region(user: Any, code: str) -> Region:
+    """The region whose detail ``user`` may open: a regulator their own; observers any.
+
+    ``code`` empty means the user's own region (observers without a region: the first).
+    """
+    own = region_id_of_user(user) if has_role(user, Role.REGULATOR) else None
+    if not sees_every_region(user) and own is None:
+        raise PermissionDenied(_("只有地区监管人员和国家观察员可以查看地区监管数据"))
+    regions = Region.objects.filter(is_active=True).order_by("code")
+    found = get_object_or_404(regions, code=code) if code else None
+    region = found or (regions.filter(pk=own).first() if own else regions.first())
+    if region is None:
+        raise PermissionDenied(_("没有可查看的地区"))
+    if not sees_every_region(user) and region.pk != own:
+        raise PermissionDenied(_("地区监管人员只能查看本地区的监管数据"))
+    return region

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from ticcoop.disclosure import views
+from ticcoop.disclosure import dashboard_views, views
 from ticcoop.disclosure.feeds import NoticeFeed
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,4 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("results/", views.results, name="disclosure-results"),
     path("data/results.<str:fmt>", views.results_data, name="disclosure-results-data"),
     path("feed.atom", NoticeFeed(), name="disclosure-feed"),
+    path("dashboard/", dashboard_views.overview, name="disclosure-dashboard"),
+    path("dashboard/region/", dashboard_views.region, name="disclosure-dashboard-region"),
+    path("dashboard.<str:fmt>", dashboard_views.data, name="disclosure-dashboard-data"),
+    path("dashboard/<str:key>.csv", dashboard_views.table_data, name="disclosure-dashboard-table"),
 ]

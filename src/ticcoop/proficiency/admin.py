@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ticcoop.accounts.admin_scoping import RegionScopedAdmin
 from ticcoop.proficiency import services
@@ -86,21 +88,21 @@ class RoundAdmin(RegionScopedAdmin):
     readonly_fields = ("status", "dispatched_at", "closed_at", "evaluated_at", "published_at")
     actions = ["dispatch", "close", "evaluate", "publish"]
 
-    @admin.action(description="发放样品（停止报名）")
+    @admin.action(description=gettext_lazy("发放样品（停止报名）"))
     def dispatch(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
-        _run_each(request, queryset, services.dispatch_items, "已发放样品")
+        _run_each(request, queryset, services.dispatch_items, _("已发放样品"))
 
-    @admin.action(description="结果截止")
+    @admin.action(description=gettext_lazy("结果截止"))
     def close(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
-        _run_each(request, queryset, services.close_results, "已截止")
+        _run_each(request, queryset, services.close_results, _("已截止"))
 
-    @admin.action(description="评价（首次评价）")
+    @admin.action(description=gettext_lazy("评价（首次评价）"))
     def evaluate(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
-        _run_each(request, queryset, services.evaluate_round, "已评价")
+        _run_each(request, queryset, services.evaluate_round, _("已评价"))
 
-    @admin.action(description="发布报告")
+    @admin.action(description=gettext_lazy("发布报告"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
-        _run_each(request, queryset, services.publish_round, "已发布")
+        _run_each(request, queryset, services.publish_round, _("已发布"))
 
 
 @admin.register(ReferenceValue)
@@ -185,6 +187,6 @@ class CorrectiveActionAdmin(RegionScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="确认整改并关闭")
+    @admin.action(description=gettext_lazy("确认整改并关闭"))
     def close_answered(self, request: HttpRequest, queryset: QuerySet[CorrectiveAction]) -> None:
-        _run_each(request, queryset, services.close_action, "已关闭")
+        _run_each(request, queryset, services.close_action, _("已关闭"))

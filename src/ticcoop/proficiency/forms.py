@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from ticcoop.proficiency.models import (
     AssignedValueMethod,
@@ -57,7 +57,7 @@ def _measurands(round_: Round) -> Any:
 class HomogeneityForm(forms.Form):
     """The g × 2 table of a homogeneity study (ISO 13528:2022 B.3): blank rows are ignored."""
 
-    measurand = MeasurandField(label=_l("测量项目"), queryset=Measurand.objects.none())
+    measurand = MeasurandField(label=gettext_lazy("测量项目"), queryset=Measurand.objects.none())
 
     def __init__(self, *args: Any, round_: Round, items: int = DEFAULT_ITEMS, **kwargs: Any):
         kwargs.setdefault("auto_id", "hom_%s")
@@ -98,13 +98,15 @@ class HomogeneityForm(forms.Form):
 class StabilityForm(forms.Form):
     """Results before (e.g. the homogeneity study) and after the round (ISO 13528:2022 B.5)."""
 
-    measurand = MeasurandField(label=_l("测量项目"), queryset=Measurand.objects.none())
+    measurand = MeasurandField(label=gettext_lazy("测量项目"), queryset=Measurand.objects.none())
     before = forms.CharField(
-        label=_l("之前的结果"),
+        label=gettext_lazy("之前的结果"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_l("空格或逗号分隔"),
+        help_text=gettext_lazy("空格或逗号分隔"),
     )
-    after = forms.CharField(label=_l("之后的结果"), widget=forms.Textarea(attrs={"rows": 2}))
+    after = forms.CharField(
+        label=gettext_lazy("之后的结果"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "stab_%s")
@@ -121,8 +123,8 @@ class StabilityForm(forms.Form):
 class DecisionForm(forms.Form):
     """The provider's decision on a failed check; widening σ_pt applies to homogeneity only."""
 
-    decision = forms.ChoiceField(label=_l("决定"))
-    reason = forms.CharField(label=_l("理由"), max_length=256)
+    decision = forms.ChoiceField(label=gettext_lazy("决定"))
+    reason = forms.CharField(label=gettext_lazy("理由"), max_length=256)
 
     def __init__(self, *args: Any, check: ItemCheck, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"check{check.pk}_%s")
@@ -136,14 +138,14 @@ class DecisionForm(forms.Form):
 class ReferenceForm(forms.Form):
     """Formulation value and u, certified value with U and k, or the experts' results."""
 
-    measurand = MeasurandField(label=_l("测量项目"), queryset=Measurand.objects.none())
-    value = forms.FloatField(label=_l("参考值"))
-    uncertainty = forms.FloatField(label=_l("不确定度"), min_value=0)
-    k = forms.FloatField(label=_l("包含因子 k"), min_value=1, initial=2.0)
+    measurand = MeasurandField(label=gettext_lazy("测量项目"), queryset=Measurand.objects.none())
+    value = forms.FloatField(label=gettext_lazy("参考值"))
+    uncertainty = forms.FloatField(label=gettext_lazy("不确定度"), min_value=0)
+    k = forms.FloatField(label=gettext_lazy("包含因子 k"), min_value=1, initial=2.0)
     expert_results = forms.CharField(
-        label=_l("专家实验室结果"),
+        label=gettext_lazy("专家实验室结果"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_l("每个专家实验室一个结果，空格或逗号分隔"),
+        help_text=gettext_lazy("每个专家实验室一个结果，空格或逗号分隔"),
     )
 
     FIELDS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from ticcoop.methods.ids import check_credit_code
 
@@ -10,4 +11,4 @@ from ticcoop.methods.ids import check_credit_code
 def validate_credit_code_field(value: str) -> None:
     reason = check_credit_code(value)
     if reason is not None:
-        raise ValidationError("统一社会信用代码无效：%(reason)s", params={"reason": reason})
+        raise ValidationError(_("统一社会信用代码无效：%(reason)s"), params={"reason": reason})

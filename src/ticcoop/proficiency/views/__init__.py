@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from ticcoop.proficiency import queries, services
@@ -147,10 +148,10 @@ def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 TRANSITIONS: dict[str, tuple[Callable[..., Any], str]] = {
-    "dispatch": (services.dispatch_items, "样品已发放"),
-    "close": (services.close_results, "结果已截止"),
-    "evaluate": (services.evaluate_round, "评价完成"),
-    "publish": (services.publish_round, "报告已发布"),
+    "dispatch": (services.dispatch_items, gettext_noop("样品已发放")),
+    "close": (services.close_results, gettext_noop("结果已截止")),
+    "evaluate": (services.evaluate_round, gettext_noop("评价完成")),
+    "publish": (services.publish_round, gettext_noop("报告已发布")),
 }
 
 
