@@ -6,8 +6,14 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
+def _django_test_defaults(request: pytest.FixtureRequest) -> None:
     # Pure methods/ tests may run with `-p no:django`; there is nothing to configure then.
-    if request.config.pluginmanager.hasplugin("django"):
-        settings = request.getfixturevalue("settings")
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    from django.utils import translation
+
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A request with the English cookie leaves English active in this thread; messages built
+    # by services called directly in the next test must come out in the default language.
+    translation.activate(settings.LANGUAGE_CODE)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -59,14 +60,16 @@ def _experts(ids: list[int]) -> list[Expert]:
     found = Expert.objects.in_bulk(ids)
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        raise ValidationError({"team": f"评审员不存在：{', '.join(missing)}"})
+        raise ValidationError({"team": _("评审员不存在：%(ids)s") % {"ids": ", ".join(missing)}})
     return [found[i] for i in ids]
 
 
 def _clause(assessment: Assessment, number: str) -> Any:
     clause = queries.clauses_of(assessment.catalogue).filter(number=number).first()
     if clause is None:
-        raise ValidationError({"clause": f"条款 {number} 不属于本次评审使用的准则版本"})
+        raise ValidationError(
+            {"clause": _("条款 %(number)s 不属于本次评审使用的准则版本") % {"number": number}}
+        )
     return clause
 
 

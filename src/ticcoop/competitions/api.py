@@ -4,6 +4,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.security import django_auth
 
@@ -80,7 +81,7 @@ def lifecycle(
     competition = _competition(request, competition_id)
     if action == "open-appeals":
         if payload.appeal_deadline is None:
-            raise ValidationError({"appeal_deadline": "请填写申诉截止时间"})
+            raise ValidationError({"appeal_deadline": _("请填写申诉截止时间")})
         return services.open_appeals(request.user, competition, payload.appeal_deadline)
     if action not in ACTIONS:
         raise Http404(action)

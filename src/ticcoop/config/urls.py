@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from ticcoop.config.api import api
 
-admin.site.site_header = "华北五地检验检测认证区域合作平台 · 管理后台"
-admin.site.site_title = "ticcoop 管理后台"
-admin.site.index_title = "业务管理"
+admin.site.site_header = _("华北五地检验检测认证区域合作平台 · 管理后台")
+admin.site.site_title = _("ticcoop 管理后台")
+admin.site.index_title = _("业务管理")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import django_auth
 
@@ -79,7 +80,7 @@ def get_campaign(request: HttpRequest, pk: int) -> Campaign:
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaign]:
     region_id = regulator_region_id(request.user)
     if region_id is None:
-        raise PermissionDenied("只有地区监管人员可以发起交叉互查")
+        raise PermissionDenied(_("只有地区监管人员可以发起交叉互查"))
     data = payload.dict(exclude={"participants", "previous_id"})
     campaign = Campaign(organiser_id=region_id, previous_id=payload.previous_id, **data)
     campaigns.save_campaign(request.user, campaign, _regions(payload.participants))
@@ -208,7 +209,7 @@ def get_joint(request: HttpRequest, pk: int) -> JointTask:
 def propose(request: HttpRequest, payload: JointTaskIn) -> Status[JointTask]:
     region_id = regulator_region_id(request.user)
     if region_id is None:
-        raise PermissionDenied("只有地区监管人员可以提议联合检查")
+        raise PermissionDenied(_("只有地区监管人员可以提议联合检查"))
     institution = None
     if payload.institution_code:
         institution = Institution.objects.filter(credit_code=payload.institution_code).first()

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -146,7 +147,7 @@ def enrol(request: HttpRequest, pk: int, body: EnrolIn) -> Any:
     else:
         own = queries.institution_of(request.user)
         if own is None:
-            raise PermissionDenied("机构用户才能为本机构报名；监管人员请给出机构信用代码")
+            raise PermissionDenied(_("机构用户才能为本机构报名；监管人员请给出机构信用代码"))
         institution = own
     participant = services.enrol(request.user, round_, institution)
     return Status(201, {"round_id": round_.pk, "code": participant.code})
@@ -172,7 +173,7 @@ def _own(request: HttpRequest, round_: Round, code: str | None) -> Any:
         return get_object_or_404(round_.participants, code=code)
     participant = queries.own_participant(request.user, round_)
     if participant is None:
-        raise PermissionDenied("本机构未参加该轮次")
+        raise PermissionDenied(_("本机构未参加该轮次"))
     return participant
 
 
@@ -237,7 +238,7 @@ def summary(request: HttpRequest, pk: int) -> Any:
     if run is None and queries.is_organiser(request.user, round_):
         run = queries.current_run(round_)
     if run is None:
-        return Status(404, {"detail": "本轮次尚未发布结果"})
+        return Status(404, {"detail": _("本轮次尚未发布结果")})
     measurands = [
         {
             f: getattr(e, f)
@@ -276,7 +277,7 @@ def evaluation(request: HttpRequest, pk: int) -> Any:
     """Every stored input and output: enough to recompute with ticcoop.methods.iso13528."""
     e = get_object_or_404(MeasurandEvaluation.objects.select_related("run__round"), pk=pk)
     if e.run.published_at is None and not queries.is_organiser(request.user, e.run.round):
-        raise PermissionDenied("评价尚未发布")
+        raise PermissionDenied(_("评价尚未发布"))
     return {"id": e.pk, "measurand": e.measurand.name, "inputs": e.inputs, "outputs": e.outputs}
 
 
