@@ -11,14 +11,21 @@ from auditlog.context import auditlog_value, set_actor
 
 @contextmanager
 def audit_as(actor: Any) -> Iterator[None]:
-    """Attribute log entries to ``actor`` unless a request already set an actor.
+    """Attribute the log entries written inside the block to ``actor``.
 
-    auditlog's own context does not nest, so an outer actor (from its middleware) is kept.
+    auditlog's ``set_actor`` stores its context in a context variable that it never resets, so a
+    nested or earlier use would leave a stale actor behind. We put back whatever was there before
+    (the request middleware's context, or nothing), so every block gets exactly its own actor.
+    Without an authenticated actor (a platform rule, the CLI) any surrounding context is kept.
     """
-    current = auditlog_value.get(None)
-    if current is not None and current.get("actor") is not None:
+    real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    if real_actor is None:
         yield
         return
-    real_actor = actor if getattr(actor, "is_authenticated", False) else None
-    with set_actor(real_actor):
-        yield
+    previous = auditlog_value.get(None)
+    try:
+        with set_actor(real_actor):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
