@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ticcoop.accounts.audit import audit_as
@@ -487,7 +487,8 @@ def _write_certificates(checker: _Checker, actor: Any, report: ImportReport) -> 
     )
     CertificateVersion.objects.bulk_create(versions, batch_size=BATCH)
     rescoped = [(c, rows) for c, rows, changed in plans if changed]
-    clear = [c.pk for c, _rows in rescoped if c in updated]
+    updated_pks = {c.pk for c in updated}
+    clear = [c.pk for c, _rows in rescoped if c.pk in updated_pks]
     for start in range(0, len(clear), BATCH):
         ScopeItem.objects.filter(certificate_id__in=clear[start : start + BATCH]).delete()
     items = [
@@ -552,4 +553,14 @@ def import_registry(
         batch.full_clean()
         batch.save()
     report.batch_id = batch.pk
+    _refresh_statistics()
     return report
+
+
+def _refresh_statistics() -> None:
+    """After a bulk load, let PostgreSQL's planner see the new row counts (else it may
+    keep choosing plans made for an empty table until autovacuum gets round to it)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            tables = "registry_institution, certificates_certificate, certificates_scopeitem"
+            cursor.execute(f"ANALYZE {tables}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import can_write_region, region_id_of_record
@@ -20,6 +20,7 @@ from ticcoop.certificates.models import (
     ScopeItem,
 )
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
+from ticcoop.registry.models import Institution
 from ticcoop.trust.queries import SignatureInvalid, verify_token
 
 
@@ -40,15 +41,19 @@ def search_certificates(
     queryset = certificates()
     text = text.strip()
     if text:
-        condition = Q(institution__name__icontains=text)
-        if text.isdigit():
-            condition |= Q(number__startswith=text)
-        if len(text) == 18:
-            condition |= Q(institution__credit_code=text.upper())
-        scope = ScopeItem.objects.filter(certificate=OuterRef("pk")).filter(
+        # Each alternative is an indexable id set (no OR across a join), so both SQLite and
+        # PostgreSQL combine index lookups instead of scanning every certificate.
+        scope_hits = ScopeItem.objects.filter(
             Q(parameter__istartswith=text) | Q(standard_code__istartswith=text)
-        )
-        queryset = queryset.filter(condition | Q(Exists(scope)))
+        ).values("certificate_id")
+        name_hits = Institution.objects.filter(name__icontains=text).values("pk")
+        condition = Q(pk__in=scope_hits) | Q(institution_id__in=name_hits)
+        if text.isdigit() and len(text) <= 12:
+            condition |= Q(number__gte=text, number__lte=text.ljust(12, "9"))
+        if len(text) == 18:
+            code_hits = Institution.objects.filter(credit_code=text.upper()).values("pk")
+            condition |= Q(institution_id__in=code_hits)
+        queryset = queryset.filter(condition)
     if region_code == "00":
         queryset = queryset.filter(issuing_region__isnull=True)
     elif region_code:
