@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import ForeignKey
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import can_write_region, region_id_of_record, writable_region_ids
 from ticcoop.accounts.services import delete_scoped_record, save_scoped_record
@@ -59,3 +61,16 @@ class RegionScopedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         for obj in queryset:
             self.delete_service(request.user, obj)
+
+
+def run_admin_action(
+    model_admin: admin.ModelAdmin[Any], request: HttpRequest, action: Any, *args: Any
+) -> None:
+    """Run a service as an admin action on ``args[0]``; report success or the refusal's reason."""
+    try:
+        action(request.user, *args)
+    except (ValidationError, PermissionDenied) as exc:
+        text = "；".join(getattr(exc, "messages", [str(exc)]))
+        model_admin.message_user(request, f"{args[0]}：{text}", messages.ERROR)
+    else:
+        model_admin.message_user(request, f"{args[0]}：{_('已完成')}", messages.SUCCESS)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import RegionScopedAdmin, run_admin_action
 from ticcoop.assessments import services
 from ticcoop.assessments.models import (
     Assessment,
@@ -25,16 +24,6 @@ from ticcoop.assessments.models import (
     TeamMember,
 )
 from ticcoop.assessments.services.catalogue import catalogue_of, may_manage_catalogue
-
-
-def _run(admin_obj: admin.ModelAdmin[Any], request: HttpRequest, action: Any, *args: Any) -> None:
-    try:
-        action(request.user, *args)
-    except (ValidationError, PermissionDenied) as exc:
-        text = "；".join(getattr(exc, "messages", [str(exc)]))
-        admin_obj.message_user(request, f"{args[0]}：{text}", messages.ERROR)
-    else:
-        admin_obj.message_user(request, f"{args[0]}：{_('已完成')}", messages.SUCCESS)
 
 
 class CatalogueWriteMixin(admin.ModelAdmin):
@@ -97,12 +86,12 @@ class CriteriaCatalogueAdmin(CatalogueWriteMixin):
     @admin.action(description=_("由所选版本创建新版本草稿"))
     def make_draft(self, request: HttpRequest, queryset: QuerySet[CriteriaCatalogue]) -> None:
         for catalogue in queryset:
-            _run(self, request, services.create_catalogue_draft_from, catalogue)
+            run_admin_action(self, request, services.create_catalogue_draft_from, catalogue)
 
     @admin.action(description=_("发布所选草稿（替代现行版本）"))
     def publish(self, request: HttpRequest, queryset: QuerySet[CriteriaCatalogue]) -> None:
         for catalogue in queryset:
-            _run(self, request, services.publish_catalogue, catalogue)
+            run_admin_action(self, request, services.publish_catalogue, catalogue)
 
 
 @admin.register(CriteriaElement)
@@ -155,7 +144,7 @@ class AssessmentAdmin(RegionScopedAdmin):
     @admin.action(description=_("开始现场评审"))
     def start(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> None:
         for assessment in queryset:
-            _run(self, request, services.start_assessment, assessment)
+            run_admin_action(self, request, services.start_assessment, assessment)
 
 
 class ReadOnlyScopedAdmin(RegionScopedAdmin):
@@ -212,7 +201,7 @@ class NonconformityAdmin(RegionScopedAdmin):
     @admin.action(description=_("接受整改并关闭"))
     def accept(self, request: HttpRequest, queryset: QuerySet[Nonconformity]) -> None:
         for nc in queryset:
-            _run(self, request, services.accept_rectification, nc)
+            run_admin_action(self, request, services.accept_rectification, nc)
 
 
 @admin.register(Rectification)

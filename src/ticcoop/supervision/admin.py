@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import RegionScopedAdmin, run_admin_action
 from ticcoop.supervision import services
 from ticcoop.supervision.models import (
     Batch,
@@ -32,16 +31,6 @@ from ticcoop.supervision.models import (
     TaskMember,
     TaskResult,
 )
-
-
-def _run(model_admin: admin.ModelAdmin[Any], request: HttpRequest, action: Any, *args: Any) -> None:
-    try:
-        action(request.user, *args)
-    except (ValidationError, PermissionDenied) as exc:
-        text = "；".join(getattr(exc, "messages", [str(exc)]))
-        model_admin.message_user(request, f"{args[0]}：{text}", messages.ERROR)
-    else:
-        model_admin.message_user(request, f"{args[0]}：{_('已完成')}", messages.SUCCESS)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -69,7 +58,7 @@ class InspectionItemAdmin(RegionScopedAdmin):
     @admin.action(description=_("公示所选抽查事项"))
     def publish(self, request: HttpRequest, queryset: QuerySet[InspectionItem]) -> None:
         for item in queryset:
-            _run(self, request, services.publish_item, item)
+            run_admin_action(self, request, services.publish_item, item)
 
 
 @admin.register(Target)
@@ -118,12 +107,12 @@ class InspectionPlanAdmin(RegionScopedAdmin):
     @admin.action(description=_("公示所选计划"))
     def publish(self, request: HttpRequest, queryset: QuerySet[InspectionPlan]) -> None:
         for plan in queryset:
-            _run(self, request, services.publish_plan, plan)
+            run_admin_action(self, request, services.publish_plan, plan)
 
     @admin.action(description=_("开始本期抽查批次"))
     def open_batch(self, request: HttpRequest, queryset: QuerySet[InspectionPlan]) -> None:
         for plan in queryset:
-            _run(self, request, services.create_batch, plan)
+            run_admin_action(self, request, services.create_batch, plan)
 
 
 @admin.register(Batch)
@@ -136,12 +125,12 @@ class BatchAdmin(ReadOnlyAdmin):
     @admin.action(description=_("冻结名录快照并开始摇号仪式"))
     def freeze(self, request: HttpRequest, queryset: QuerySet[Batch]) -> None:
         for batch in queryset:
-            _run(self, request, services.freeze_snapshot, batch)
+            run_admin_action(self, request, services.freeze_snapshot, batch)
 
     @admin.action(description=_("重新开始失败的摇号仪式"))
     def restart(self, request: HttpRequest, queryset: QuerySet[Batch]) -> None:
         for batch in queryset:
-            _run(self, request, services.restart_ceremony, batch)
+            run_admin_action(self, request, services.restart_ceremony, batch)
 
 
 class CommitmentInline(admin.TabularInline):
@@ -198,7 +187,7 @@ class TaskAdmin(ReadOnlyAdmin):
 
     def _replace(self, request: HttpRequest, queryset: QuerySet[Task], reason: str) -> None:
         for task in queryset:
-            _run(self, request, services.replace_target, task, reason)
+            run_admin_action(self, request, services.replace_target, task, reason)
 
     @admin.action(description=_("递补：未找到检查对象"))
     def replace_not_found(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
@@ -233,7 +222,7 @@ class TaskResultAdmin(ReadOnlyAdmin):
     @admin.action(description=_("公示所选检查结果"))
     def publish(self, request: HttpRequest, queryset: QuerySet[TaskResult]) -> None:
         for result in queryset:
-            _run(self, request, services.publish_result, result)
+            run_admin_action(self, request, services.publish_result, result)
 
 
 @admin.register(EvidenceFile)

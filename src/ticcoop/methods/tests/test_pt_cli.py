@@ -11,42 +11,7 @@ from ticcoop.cli.pt import main
 
 # ISO 13528:2022 E.3 (atrazine, 34 participants); printed x* 0.2570, s* 0.0395, u 0.0085
 # (Algorithm A) and 0.2600, 0.0426, 0.0091 (Q/Hampel) — see test_iso13528.py for the source.
-E3 = [
-    0.040,
-    0.055,
-    0.178,
-    0.202,
-    0.206,
-    0.227,
-    0.228,
-    0.230,
-    0.230,
-    0.235,
-    0.236,
-    0.237,
-    0.243,
-    0.244,
-    0.245,
-    0.2555,
-    0.260,
-    0.264,
-    0.267,
-    0.270,
-    0.273,
-    0.274,
-    0.274,
-    0.278,
-    0.2811,
-    0.287,
-    0.287,
-    0.288,
-    0.289,
-    0.295,
-    0.296,
-    0.311,
-    0.331,
-    0.4246,
-]
+from ticcoop.methods.tests.test_iso13528 import E3
 
 
 def write_csv(tmp_path: Path, rows: list[str], bom: bool = True) -> Path:
