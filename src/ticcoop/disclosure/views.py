@@ -41,7 +41,11 @@ def draws(request: HttpRequest) -> HttpResponse:
 def draw(request: HttpRequest, pk: int) -> HttpResponse:
     batch = queries.public_batch(pk)
     ceremonies = batch.ceremonies.prefetch_related("commitments__region").order_by("number")
-    tasks = batch.tasks.prefetch_related("team__expert").order_by("target_code")
+    tasks = (
+        batch.tasks.select_related("replaces")
+        .prefetch_related("team__expert")
+        .order_by("target_code")
+    )
     context = {
         "batch": batch,
         "draw": getattr(batch, "draw", None),

@@ -89,3 +89,16 @@ def test_item_and_plan_lists(client: Client) -> None:
     html = client.get(reverse("disclosure-items")).content.decode()
     assert "检验检测报告真实性检查" in html and "未公示事项" not in html
     assert "天津年度计划" in client.get(reverse("disclosure-plans")).content.decode()
+
+
+def test_the_draw_notice_shows_what_a_replacement_stands_in_for() -> None:
+    f.population()
+    regulators = {"11": factories.regulator("11"), "12": factories.regulator("12")}
+    batch = f.drawn_batch(regulators)
+    voided = batch.tasks.filter(region__code="11", replaces__isnull=True).first()
+    assert voided is not None
+    (replacement,) = services.replace_target(regulators["11"], voided, "未找到检查对象")
+    page = Client().get(f"/public/draws/{batch.pk}/").content.decode()
+    assert f"递补第 1 号：替代 {voided.target_code}（未找到检查对象）" in page
+    assert f"/api/supervision/batches/{batch.pk}/replacements" in page
+    assert replacement.target_code in page
