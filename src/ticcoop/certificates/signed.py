@@ -21,17 +21,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-FIELD_LABELS = {
-    "no": "证书编号",
-    "name": "机构名称",
-    "ucc": "统一社会信用代码",
-    "issued": "发证日期",
-    "expires": "有效期至",
-    "status": "签发时状态",
-    "v": "版本",
-    "scope": "能力范围摘要",
-}
-
 
 def payload_fields(
     *,
