@@ -19,8 +19,8 @@ from ticcoop.inspections.queries import (
 from ticcoop.inspections.report import campaign_summary, summary_pdf
 from ticcoop.inspections.services import campaigns as services
 from ticcoop.inspections.services.findings import record_finding
-from ticcoop.inspections.views.common import run
 from ticcoop.methods.rotation import fairness
+from ticcoop.pages import run
 from ticcoop.regions.models import Region
 
 

@@ -25,7 +25,7 @@ from ticcoop.inspections.queries import (
     visible_findings,
 )
 from ticcoop.inspections.services import findings as services
-from ticcoop.inspections.views.common import run
+from ticcoop.pages import run
 from ticcoop.regions.models import Region
 
 PAGE_SIZE = 20

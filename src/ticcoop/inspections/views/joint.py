@@ -17,7 +17,7 @@ from ticcoop.inspections.queries import (
     visible_joint_tasks,
 )
 from ticcoop.inspections.services import joint as services
-from ticcoop.inspections.views.common import run
+from ticcoop.pages import run
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
 

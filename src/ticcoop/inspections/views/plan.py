@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from ticcoop.inspections.models import ActionPlan, Milestone
 from ticcoop.inspections.progress import plan_progress
 from ticcoop.inspections.services.plan import complete_milestone, may_update_item
-from ticcoop.inspections.views.common import run
+from ticcoop.pages import run
 
 
 def plan_detail(request: HttpRequest, year: int | None = None) -> HttpResponse:

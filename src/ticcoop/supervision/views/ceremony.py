@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 
 from ticcoop.accounts.queries import can_write_region, region_id_of_user
 from ticcoop.methods.seed import COMMIT_LABEL, MIN_REVEAL_LENGTH
+from ticcoop.pages import run, submit
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.forms import CommitForm, FreezeForm, PublicValueForm, RevealForm
 from ticcoop.supervision.models import Batch, BatchStatus, Ceremony
-from ticcoop.supervision.views.common import run, submit
 
 
 def _batch(request: HttpRequest, pk: int) -> Batch:

@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import can_write_region
+from ticcoop.pages import paginate, submit
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.forms import AvailabilityForm
 from ticcoop.supervision.models import InspectorAvailability
 from ticcoop.supervision.snapshot import DEFAULT_CAPACITY
-from ticcoop.supervision.views.common import paginate, submit
 
 
 @login_required

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ticcoop.accounts.queries import can_write_region, region_id_of_user
+from ticcoop.pages import paginate, run
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.models import Batch, BatchStatus, CeremonyStatus, InspectionPlan
-from ticcoop.supervision.views.common import paginate, run
 
 
 @login_required

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ticcoop.accounts.queries import region_id_of_user
+from ticcoop.pages import paginate, run, submit
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.forms import EvidenceForm, ReasonForm, ResultForm
 from ticcoop.supervision.models import Task, TaskResult
 from ticcoop.supervision.services.replacements import REPLACEABLE
-from ticcoop.supervision.views.common import paginate, run, submit
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Helpers shared by the workbench pages."""
+"""Helpers shared by the pages of every app: paginate, run a service, submit a form to one."""
 
 from __future__ import annotations
 
