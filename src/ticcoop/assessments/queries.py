@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from ticcoop.assessments.models import (
     NonconformityStatus,
     Severity,
 )
-from ticcoop.registry.models import Expert, Institution
+from ticcoop.registry.models import Expert
+from ticcoop.registry.queries import institution_of_user
 
 
 def assessment_allows_issue(assessment: Assessment) -> str | None:
@@ -91,15 +92,6 @@ def is_staff_reader(user: Any) -> bool:
         or has_role(user, Role.REGULATOR)
         or has_role(user, Role.NATIONAL_OBSERVER)
     )
-
-
-def institution_of_user(user: Any) -> Institution | None:
-    if not getattr(user, "is_authenticated", False) or not has_role(user, Role.INSTITUTION_USER):
-        return None
-    try:
-        return user.institution_membership.institution
-    except ObjectDoesNotExist:
-        return None
 
 
 def readable_assessments(user: Any) -> QuerySet[Assessment]:

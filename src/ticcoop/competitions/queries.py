@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -26,17 +25,8 @@ from ticcoop.competitions.models import (
 )
 from ticcoop.methods import points
 from ticcoop.registry.models import Institution
+from ticcoop.registry.queries import institution_of_user as institution_of
 from ticcoop.trust.queries import SignatureInvalid, verify_token
-
-
-def institution_of(user: Any) -> Institution | None:
-    """The institution an institution user acts for (None for everyone else)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.institution_membership.institution
-    except ObjectDoesNotExist:
-        return None
 
 
 def has_valid_certificate(institution: Institution) -> bool | None:

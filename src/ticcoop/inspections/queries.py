@@ -28,7 +28,8 @@ from ticcoop.inspections.models import (
     JointTask,
 )
 from ticcoop.inspections.models.campaigns import OPEN_FINDING_STATUSES
-from ticcoop.registry.models import Expert, Institution
+from ticcoop.registry.models import Expert
+from ticcoop.registry.queries import institution_of_user as institution_of
 
 # --------------------------------------------------------------------------- who is who
 
@@ -49,16 +50,6 @@ def expert_of(user: Any) -> Expert | None:
     except (ObjectDoesNotExist, AttributeError):
         return None
     return expert
-
-
-def institution_of(user: Any) -> Institution | None:
-    if not getattr(user, "is_authenticated", False) or not has_role(user, Role.INSTITUTION_USER):
-        return None
-    try:
-        institution: Institution = user.institution_membership.institution
-    except (ObjectDoesNotExist, AttributeError):
-        return None
-    return institution
 
 
 def regulator_region_id(user: Any) -> int | None:

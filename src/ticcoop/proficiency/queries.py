@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,17 +20,7 @@ from ticcoop.proficiency.models import (
     Round,
     RoundStatus,
 )
-from ticcoop.registry.models import Institution
-
-
-def institution_of(user: Any) -> Institution | None:
-    """The institution an institution user acts for (None for everyone else)."""
-    if not getattr(user, "is_authenticated", False) or not has_role(user, Role.INSTITUTION_USER):
-        return None
-    try:
-        return user.institution_membership.institution
-    except ObjectDoesNotExist:
-        return None
+from ticcoop.registry.queries import institution_of_user as institution_of
 
 
 def is_organiser(user: Any, round_: Round) -> bool:

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
+from ticcoop.accounts.queries import has_role
+from ticcoop.accounts.roles import Role
 from ticcoop.registry.models import Institution
+
+
+def institution_of_user(user: Any) -> Institution | None:
+    """The institution an institution user acts for (None for everyone else)."""
+    if not getattr(user, "is_authenticated", False) or not has_role(user, Role.INSTITUTION_USER):
+        return None
+    try:
+        institution: Institution = user.institution_membership.institution
+    except ObjectDoesNotExist:
+        return None
+    return institution
 
 
 def search_institutions(
