@@ -74,3 +74,20 @@ def run_admin_action(
         model_admin.message_user(request, f"{args[0]}：{text}", messages.ERROR)
     else:
         model_admin.message_user(request, f"{args[0]}：{_('已完成')}", messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by services: listed and shown in the back office, never edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyScopedAdmin(ReadOnlyAdmin, RegionScopedAdmin):
+    """The same for region-scoped records (keeps the region-limited form fields)."""

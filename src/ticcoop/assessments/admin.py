@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin, run_admin_action
+from ticcoop.accounts.admin_scoping import ReadOnlyScopedAdmin, RegionScopedAdmin, run_admin_action
 from ticcoop.assessments import services
 from ticcoop.assessments.models import (
     Assessment,
@@ -145,19 +145,6 @@ class AssessmentAdmin(RegionScopedAdmin):
     def start(self, request: HttpRequest, queryset: QuerySet[Assessment]) -> None:
         for assessment in queryset:
             run_admin_action(self, request, services.start_assessment, assessment)
-
-
-class ReadOnlyScopedAdmin(RegionScopedAdmin):
-    """Rows written only through services (pages/API); the admin lists and shows them."""
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(TeamMember)

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, RegionScopedAdmin
 from ticcoop.certificates import services
 from ticcoop.certificates.models import Certificate, CertificateVersion, ImportBatch, ScopeItem
 
@@ -146,17 +146,6 @@ class CertificateAdmin(RegionScopedAdmin):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "certificates/admin_action.html", context)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ScopeItem)

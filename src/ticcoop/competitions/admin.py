@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import ReadOnlyScopedAdmin, RegionScopedAdmin
 from ticcoop.accounts.queries import writable_by
 from ticcoop.competitions import services
 from ticcoop.competitions.models import (
@@ -46,19 +46,6 @@ def _run(
             admin_.message_user(request, f"{obj}：{text}", messages.ERROR)
     if done:
         admin_.message_user(request, _("已处理 %(n)d 条。") % {"n": done}, messages.SUCCESS)
-
-
-class ReadOnlyScopedAdmin(RegionScopedAdmin):
-    """Computed or append-only records: viewable, never changed in the back office."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Competition)

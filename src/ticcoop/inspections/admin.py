@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, RegionScopedAdmin
 from ticcoop.inspections.models import (
     ActionItem,
     ActionPlan,
@@ -47,19 +47,6 @@ def _each(
             done += 1
     if done:
         messages.success(request, _("已处理 %(n)d 条") % {"n": done})
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by services (draws, answers, files): viewable, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _save_campaign(actor: Any, campaign: Campaign) -> Campaign:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, RegionScopedAdmin
 from ticcoop.proficiency import services
 from ticcoop.proficiency.models import (
     CorrectiveAction,
@@ -44,19 +44,6 @@ def _run_each(
             messages.error(request, f"{obj}：{text}")
     if ok:
         messages.success(request, f"{done}：{ok}")
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Records written only by services (results, evaluations, scores, reports)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class MeasurandInline(admin.TabularInline):
@@ -113,49 +100,49 @@ class ReferenceValueAdmin(RegionScopedAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ViewOnlyAdmin):
+class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ("code", "round", "institution", "enrolled_at")
     list_filter = ("round__scheme__organising_region", "institution__region")
     search_fields = ("code", "round__code", "institution__name")
 
 
 @admin.register(Result)
-class ResultAdmin(ViewOnlyAdmin):
+class ResultAdmin(ReadOnlyAdmin):
     list_display = ("participant", "measurand", "version", "reported", "expanded_u", "source")
     list_filter = ("source", "participant__round__scheme__organising_region")
     search_fields = ("participant__code", "participant__round__code", "measurand__name")
 
 
 @admin.register(ItemCheck)
-class ItemCheckAdmin(ViewOnlyAdmin):
+class ItemCheckAdmin(ReadOnlyAdmin):
     list_display = ("round", "measurand", "kind", "passed", "decision", "decision_reason")
     list_filter = ("kind", "passed", "decision")
     search_fields = ("round__code", "measurand__name")
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(ViewOnlyAdmin):
+class EvaluationRunAdmin(ReadOnlyAdmin):
     list_display = ("round", "number", "created_at", "superseded_at", "published_at")
     list_filter = ("round__scheme__organising_region",)
     search_fields = ("round__code", "reason")
 
 
 @admin.register(MeasurandEvaluation)
-class MeasurandEvaluationAdmin(ViewOnlyAdmin):
+class MeasurandEvaluationAdmin(ReadOnlyAdmin):
     list_display = ("run", "measurand", "p", "x_pt", "u_x_pt", "sigma_pt", "z_used")
     list_filter = ("estimator", "z_used")
     search_fields = ("run__round__code", "measurand__name")
 
 
 @admin.register(Score)
-class ScoreAdmin(ViewOnlyAdmin):
+class ScoreAdmin(ReadOnlyAdmin):
     list_display = ("participant", "evaluation", "z", "z_prime", "zeta", "en", "performance")
     list_filter = ("performance",)
     search_fields = ("participant__code", "evaluation__run__round__code")
 
 
 @admin.register(Report)
-class ReportAdmin(ViewOnlyAdmin):
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ("round", "sha256", "created_at")
     search_fields = ("round__code", "sha256")
     exclude = ("pdf",)

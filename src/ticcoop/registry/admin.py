@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, RegionScopedAdmin
 from ticcoop.registry.models import (
     Expert,
     ExpertTie,
@@ -68,18 +67,9 @@ class ExpertTieAdmin(RegionScopedAdmin):
 
 
 @admin.register(RiskClassChange)
-class RiskClassChangeAdmin(admin.ModelAdmin):
+class RiskClassChangeAdmin(ReadOnlyAdmin):
     """History written by services only: read-only here."""
 
     list_display = ["institution", "from_class", "to_class", "source", "reason", "created_at"]
     list_filter = ["source", "to_class", "institution__region"]
     search_fields = ["institution__name", "institution__credit_code", "reason"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

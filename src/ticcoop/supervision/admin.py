@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.accounts.admin_scoping import RegionScopedAdmin, run_admin_action
+from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, RegionScopedAdmin, run_admin_action
 from ticcoop.supervision import services
 from ticcoop.supervision.models import (
     Batch,
@@ -31,19 +31,6 @@ from ticcoop.supervision.models import (
     TaskMember,
     TaskResult,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by the services."""
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(InspectionItem)
