@@ -203,6 +203,10 @@ def run(
             ],
             "search parameter": [f"/api/certificates?q={quote(p)}" for p in PARAMETERS],
             "search number": [f"/api/certificates?q={n}" for n in numbers],
+            "search page (HTML)": [
+                f"/certificates/?q={quote(rng.choice(WORDS) + rng.choice(WORDS))}"
+                for _ in range(50)
+            ],
             "verify token (API)": [f"/api/certificates/verify?token={t}" for t in tokens],
             "verify page": [f"/verify/{n}/?t={t}" for n, t in zip(numbers, tokens, strict=True)],
         }  # fmt: skip

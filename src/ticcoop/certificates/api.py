@@ -3,8 +3,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from ticcoop.assessments.models import Assessment
@@ -12,7 +11,7 @@ from ticcoop.certificates import queries, services
 from ticcoop.certificates.models import Certificate
 from ticcoop.certificates.schemas import (
     CertificateDetailOut,
-    CertificateOut,
+    CertificatePageOut,
     ExtendIn,
     IssueIn,
     ReasonIn,
@@ -30,6 +29,7 @@ class CertificateFilter(Schema):
     q: str = ""
     region: str = ""
     status: str = ""
+    page: int = Field(1, ge=1)
 
 
 def _certificate(number: str) -> Certificate:
@@ -40,11 +40,11 @@ def _rows(rows: list[Any]) -> list[ScopeRow]:
     return [ScopeRow.from_mapping(row.dict()) for row in rows]
 
 
-@router.get("", response=list[CertificateOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("", response=CertificatePageOut)
 def search(request: HttpRequest, filters: Query[CertificateFilter]) -> Any:
-    """Every region's certificates, searchable by number, parameter, standard or name."""
-    return queries.search_certificates(filters.q, filters.region, filters.status)
+    """Every region's certificates, searchable by number, credit code, name, parameter or
+    standard; 50 per page.  ``count`` is exact when ``count_is_exact``, else "more than"."""
+    return queries.search_page(filters.q, filters.region, filters.status, filters.page, 50)
 
 
 @router.get("/verify", response=VerifyOut)

@@ -1,9 +1,36 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _refresh_holder_keys(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A renamed institution (any path: page, API, admin) must be found by its new name."""
+    if raw:  # loaddata: the fixture carries the keys it needs
+        return
+    from ticcoop.certificates.search import refresh_search_keys_of_holders
+
+    refresh_search_keys_of_holders([instance.pk])
 
 
 class CertificatesConfig(AppConfig):
     name = "ticcoop.certificates"
     verbose_name = _("资质认定证书")
+
+    def ready(self) -> None:
+        # The search key is derived data (see search.py): keep it out of the audit trail,
+        # where AUDITLOG_INCLUDE_ALL_MODELS registered every field.
+        from auditlog.registry import auditlog
+
+        from ticcoop.certificates.models import Certificate
+        from ticcoop.registry.models import Institution
+
+        if auditlog.contains(Certificate):
+            auditlog.unregister(Certificate)
+        auditlog.register(Certificate, exclude_fields=["search_key"])
+        post_save.connect(
+            _refresh_holder_keys, sender=Institution, dispatch_uid="certificate-search-keys"
+        )

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from django.db.models import Q
 
 from ticcoop.certificates.models import Certificate, CertificateStatus, ScopeItem
-from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES, write_csv, write_xlsx
+from ticcoop.certificates.tables import (
+    CERTIFICATES,
+    INSTITUTIONS,
+    SCOPES,
+    file_labels,
+    write_csv,
+    write_xlsx,
+)
 from ticcoop.registry.models import Institution, InstitutionStatus
 
 CHUNK = 2000
@@ -17,12 +24,12 @@ def _institution_rows(region_code: str) -> Iterator[list[str]]:
     institutions = Institution.objects.select_related("region").order_by("credit_code")
     if region_code:
         institutions = institutions.filter(region__code=region_code)
-    labels = dict(InstitutionStatus.choices)
+    labels = file_labels(InstitutionStatus.choices)
     for item in institutions.iterator(chunk_size=CHUNK):
         yield [
             item.credit_code, item.name, item.region.code, item.address,
             item.legal_representative, item.contact_person, item.contact_phone,
-            str(labels[item.status]), item.risk_class,
+            labels[item.status], item.risk_class,
         ]  # fmt: skip
 
 
@@ -40,12 +47,12 @@ def _certificate_rows(region_code: str) -> Iterator[list[str]]:
         .select_related("institution")
         .order_by("number")
     )
-    labels = dict(CertificateStatus.choices)
+    labels = file_labels(CertificateStatus.choices)
     for item in certificates.iterator(chunk_size=CHUNK):
         yield [
             item.number, item.institution.credit_code, item.issue_date.isoformat(),
             item.valid_from.isoformat(), item.expiry_date.isoformat(),
-            str(labels[item.status]), item.status_reason,
+            labels[item.status], item.status_reason,
         ]  # fmt: skip
 
 

@@ -61,11 +61,16 @@ class ScopeForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    credit_code = forms.CharField(label=_("机构统一社会信用代码"), max_length=18)
-    number = forms.CharField(label=_("证书编号"), max_length=12)
+    """Initial issue on the basis of the assessment named in the URL."""
+
+    number = forms.CharField(
+        label=_("证书编号"),
+        max_length=12,
+        help_text=_("12位：年份2位、发证机关2位、专业领域2位、行业2位、流水号4位"),
+    )
     issue_date = forms.DateField(label=_("发证日期"))
-    assessment = forms.IntegerField(label=_("评审编号"), help_text=_("通过的首次评审的编号"))
     scope = forms.CharField(label=_("能力范围"), widget=forms.Textarea, help_text=SCOPE_HELP)
+    reason = forms.CharField(label=_("备注"), max_length=256, required=False)
 
     def clean_scope(self) -> list[ScopeRow]:
         return parse_scope_text(self.cleaned_data["scope"])

@@ -115,6 +115,8 @@ class Certificate(models.Model):
     status_reason = models.CharField(_("状态原因"), max_length=256, blank=True)
     status_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("当前版本"), default=0, editable=False)
+    #: Derived: number, holder, scope parameters and standards, normalised (see search.py).
+    search_key = models.TextField(_("检索键"), default="", editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -127,6 +129,8 @@ class Certificate(models.Model):
         indexes = [
             models.Index(fields=["issuing_region", "status"]),
             models.Index(fields=["expiry_date"]),
+            # Search results come in this order, 20 at a time: read straight off the index.
+            models.Index(fields=["-issue_date", "number"], name="certificate_listing_order"),
         ]
 
     def __str__(self) -> str:
@@ -186,8 +190,8 @@ class ScopeItem(models.Model):
     position = models.PositiveIntegerField(_("序号"), default=0)
     category = models.CharField(_("类别（领域）"), max_length=64)
     product = models.CharField(_("检测对象（产品）"), max_length=128)
-    parameter = models.CharField(_("项目/参数"), max_length=128, db_index=True)
-    standard_code = models.CharField(_("标准（方法）编号"), max_length=64, db_index=True)
+    parameter = models.CharField(_("项目/参数"), max_length=128)
+    standard_code = models.CharField(_("标准（方法）编号"), max_length=64)
     clause = models.CharField(_("条款"), max_length=32, blank=True)
     limits = models.CharField(_("限制范围/说明"), max_length=256, blank=True)
 

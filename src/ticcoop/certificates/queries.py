@@ -9,18 +9,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ticcoop.accounts.queries import can_write_region, region_id_of_record
+from ticcoop.accounts.queries import can_write_region, region_id_of_record, writable_region_ids
+from ticcoop.assessments.models import (
+    PASSING_CONCLUSIONS,
+    Assessment,
+    AssessmentKind,
+    AssessmentStatus,
+)
 from ticcoop.certificates.models import (
+    LIVE_STATUSES,
     Certificate,
     CertificateQuerySet,
     CertificateVersion,
-    ScopeItem,
 )
+from ticcoop.certificates.search import normalise
+from ticcoop.listing import SearchPage
+from ticcoop.listing import search_page as listing_page
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
-from ticcoop.registry.models import Institution
 from ticcoop.trust.queries import SignatureInvalid, verify_token
 
 
@@ -30,30 +39,9 @@ def certificates() -> CertificateQuerySet:
     )
 
 
-def search_certificates(
-    text: str = "", region_code: str = "", status: str = ""
-) -> CertificateQuerySet:
-    """Search by certificate number (exact or prefix), parameter, standard code or name.
-
-    Indexes: number (unique), scope parameter and standard code (B-tree, prefix match),
-    institution name (pg_trgm GIN on PostgreSQL, see migration 0002; contains on SQLite).
-    """
+def certificate_listing(region_code: str = "", status: str = "") -> CertificateQuerySet:
+    """Every region's certificates, newest issue first (the listing index's order)."""
     queryset = certificates()
-    text = text.strip()
-    if text:
-        # Each alternative is an indexable id set (no OR across a join), so both SQLite and
-        # PostgreSQL combine index lookups instead of scanning every certificate.
-        scope_hits = ScopeItem.objects.filter(
-            Q(parameter__istartswith=text) | Q(standard_code__istartswith=text)
-        ).values("certificate_id")
-        name_hits = Institution.objects.filter(name__icontains=text).values("pk")
-        condition = Q(pk__in=scope_hits) | Q(institution_id__in=name_hits)
-        if text.isdigit() and len(text) <= 12:
-            condition |= Q(number__gte=text, number__lte=text.ljust(12, "9"))
-        if len(text) == 18:
-            code_hits = Institution.objects.filter(credit_code=text.upper()).values("pk")
-            condition |= Q(institution_id__in=code_hits)
-        queryset = queryset.filter(condition)
     if region_code == "00":
         queryset = queryset.filter(issuing_region__isnull=True)
     elif region_code:
@@ -61,6 +49,18 @@ def search_certificates(
     if status:
         queryset = queryset.in_status(status)
     return queryset.order_by("-issue_date", "number")
+
+
+def search_page(text: str, region_code: str, status: str, page: int, size: int) -> SearchPage:
+    """Search by certificate number, credit code, holder's name, parameter or standard code.
+
+    One substring match on the normalised search key (search.py): a pg_trgm GIN index on
+    PostgreSQL, a scan of one column on SQLite; paged by :func:`ticcoop.listing.search_page`.
+    """
+    listing = certificate_listing(region_code, status)
+    key = normalise(text)
+    matching = listing.filter(search_key__contains=key) if key else None
+    return listing_page(listing, matching, page, size)
 
 
 def certificates_of(institution_id: int) -> QuerySet[Certificate]:
@@ -73,6 +73,31 @@ def versions_of(certificate: Certificate) -> QuerySet[CertificateVersion]:
 
 def can_manage(user: Any, certificate: Certificate) -> bool:
     return can_write_region(user, region_id_of_record(certificate))
+
+
+def can_issue(user: Any, assessment: Assessment) -> bool:
+    """The regulator of the assessed institution's region issues its certificate."""
+    return can_write_region(user, assessment.institution.region_id)
+
+
+def assessments_awaiting_issue(user: Any) -> QuerySet[Assessment]:
+    """Passed initial assessments, in the user's regions, of institutions without a live
+    certificate: the regulator's to-do list for initial issue.  The remaining rule (no open
+    major nonconformity) is checked and named on the issue page itself."""
+    live = Certificate.objects.filter(
+        institution=OuterRef("institution"),
+        status__in=LIVE_STATUSES,
+        expiry_date__gte=timezone.localdate(),
+    )
+    queryset = Assessment.objects.filter(
+        kind=AssessmentKind.INITIAL,
+        status=AssessmentStatus.CONCLUDED,
+        conclusion__in=PASSING_CONCLUSIONS,
+    ).exclude(Exists(live))
+    regions = writable_region_ids(user)
+    if regions is not None:
+        queryset = queryset.filter(institution__region_id__in=regions)
+    return queryset.select_related("institution__region").order_by("-onsite_end", "-pk")
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ScopeRowSchema(Schema):
@@ -60,6 +60,14 @@ class CertificateOut(Schema):
     @staticmethod
     def resolve_effective_status(obj: Any) -> str:
         return str(obj.effective_status())
+
+
+class CertificatePageOut(Schema):
+    items: list[CertificateOut]
+    count: int
+    count_is_exact: bool
+    page: int = Field(alias="number")
+    has_next: bool
 
 
 class CertificateDetailOut(CertificateOut):

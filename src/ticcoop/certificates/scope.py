@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, fields
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ticcoop.methods.signing import scope_digest
 
 #: field name → (Chinese column title, maximum length, required)
@@ -39,16 +41,21 @@ class ScopeRow:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def problems(self) -> list[tuple[str, str]]:
-        """(field, Chinese message) for every invalid field of this row."""
+        """(field, message in the active language) for every invalid field of this row."""
         found = []
         for name, (title, max_length, required) in SCOPE_COLUMNS.items():
             value = getattr(self, name)
             if required and not value:
-                found.append((name, f"“{title}”不能为空"))
+                found.append((name, _("“%(column)s”不能为空") % {"column": title}))
             elif len(value) > max_length:
-                found.append((name, f"“{title}”最多{max_length}个字符，实为{len(value)}个"))
+                message = _("“%(column)s”最多%(max)d个字符，实为%(length)d个") % {
+                    "column": title,
+                    "max": max_length,
+                    "length": len(value),
+                }
+                found.append((name, message))
             elif "\x1e" in value or "\x1f" in value:
-                found.append((name, f"“{title}”含有不允许的控制字符"))
+                found.append((name, _("“%(column)s”含有不允许的控制字符") % {"column": title}))
         return found
 
 

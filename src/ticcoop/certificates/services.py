@@ -34,6 +34,7 @@ from ticcoop.certificates.models import (
     VersionAction,
 )
 from ticcoop.certificates.scope import ScopeRow, digest_of, snapshot
+from ticcoop.certificates.search import search_key
 from ticcoop.certificates.validity import expiry_for, extended_period, extension_deadline
 from ticcoop.registry.models import Institution, InstitutionStatus
 from ticcoop.trust import services as trust
@@ -99,6 +100,12 @@ def new_version(
         digest=digest,
     )
     token = sign(fields) if sign else trust.sign_fields(certificate.issuer_code, fields)
+    certificate.search_key = search_key(
+        certificate.number,
+        institution.credit_code,
+        institution.name,
+        ((row.parameter, row.standard_code) for row in rows),
+    )
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     version = CertificateVersion(
         certificate=certificate,

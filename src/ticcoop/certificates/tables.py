@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 INSTITUTIONS, CERTIFICATES, SCOPES = "institutions", "certificates", "scopes"
@@ -54,6 +57,22 @@ KIND_OF_SHEET = {title: kind for kind, title in SHEETS.items()}
 ORDER = (INSTITUTIONS, CERTIFICATES, SCOPES)
 
 
+def file_labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Choice labels as the files carry them: in Chinese, like the column titles, whatever
+    the language of the page that exports them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {str(key): str(label) for key, label in choices}
+
+
+def label_spellings(label: Any) -> set[str]:
+    """A choice label in every language of the site (a file may come from an English page)."""
+    spellings = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            spellings.add(str(label))
+    return spellings
+
+
 class FileProblem(ValueError):
     """The file as a whole cannot be read (format, encoding, headers)."""
 
@@ -65,7 +84,7 @@ class Table:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
     def title(self, name: str) -> str:
-        return next(title for key, title, _ in COLUMNS[self.kind] if key == name)
+        return next(title for key, title, _required in COLUMNS[self.kind] if key == name)
 
 
 def _text(value: Any, name: str) -> str:
@@ -87,7 +106,7 @@ def _text(value: Any, name: str) -> str:
 def _kind_of(headers: Sequence[str]) -> str | None:
     present = set(headers)
     for kind in (SCOPES, CERTIFICATES, INSTITUTIONS):
-        required = {title for _, title, needed in COLUMNS[kind] if needed}
+        required = {title for _key, title, needed in COLUMNS[kind] if needed}
         if required <= present:
             return kind
     return None
@@ -95,23 +114,30 @@ def _kind_of(headers: Sequence[str]) -> str | None:
 
 def _table(kind: str | None, label: str, raw_rows: Iterable[Sequence[Any]]) -> Table:
     iterator = iter(raw_rows)
+    where = label or _("文件")
     try:
         headers = [str(h).strip() if h is not None else "" for h in next(iterator)]
     except StopIteration:
-        raise FileProblem(f"{label or '文件'}是空的") from None
+        raise FileProblem(_("%(table)s是空的") % {"table": where}) from None
     headers[0] = headers[0].lstrip("\ufeff") if headers else ""
     kind = kind or _kind_of(headers)
     if kind is None:
         raise FileProblem(
-            f"{label or '文件'}第1行的列名无法识别：{'、'.join(h for h in headers if h)}"
+            _("%(table)s第1行的列名无法识别：%(headers)s")
+            % {"table": where, "headers": "、".join(h for h in headers if h)}
         )
-    by_title = {title: key for key, title, _ in COLUMNS[kind]}
-    missing = [t for _, t, needed in COLUMNS[kind] if needed and t not in headers]
+    by_title = {title: key for key, title, _required in COLUMNS[kind]}
+    missing = [t for _key, t, needed in COLUMNS[kind] if needed and t not in headers]
     if missing:
-        raise FileProblem(f"{label or '文件'}第1行缺少列：{'、'.join(missing)}")
+        raise FileProblem(
+            _("%(table)s第1行缺少列：%(columns)s") % {"table": where, "columns": "、".join(missing)}
+        )
     unknown = [h for h in headers if h and h not in by_title]
     if unknown:
-        raise FileProblem(f"{label or '文件'}第1行有无法识别的列：{'、'.join(unknown)}")
+        raise FileProblem(
+            _("%(table)s第1行有无法识别的列：%(columns)s")
+            % {"table": where, "columns": "、".join(unknown)}
+        )
     table = Table(kind, label)
     for number, raw in enumerate(iterator, start=2):
         values = {
@@ -128,7 +154,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise FileProblem("CSV 文件编码无法识别（应为 UTF-8 或 GB18030）")
+    raise FileProblem(_("CSV 文件编码无法识别（应为 UTF-8 或 GB18030）"))
 
 
 def read_tables(name: str, data: bytes) -> list[Table]:
@@ -140,23 +166,23 @@ def read_tables(name: str, data: bytes) -> list[Table]:
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a broken file
-            raise FileProblem(f"无法读取 XLSX 文件：{exc}") from exc
+            raise FileProblem(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from exc
         tables = [
             _table(
                 KIND_OF_SHEET.get(sheet.title),
-                f"工作表“{sheet.title}”",
+                _("工作表“%(sheet)s”") % {"sheet": sheet.title},
                 sheet.iter_rows(values_only=True),
             )
             for sheet in workbook.worksheets
         ]
         workbook.close()
     else:
-        raise FileProblem("只接受 .csv 或 .xlsx 文件")
+        raise FileProblem(_("只接受 .csv 或 .xlsx 文件"))
     return sorted(tables, key=lambda t: ORDER.index(t.kind))
 
 
 def headers(kind: str) -> list[str]:
-    return [title for _, title, _ in COLUMNS[kind]]
+    return [title for _key, title, _required in COLUMNS[kind]]
 
 
 def write_csv(kind: str, rows: Iterable[Sequence[str]]) -> bytes:

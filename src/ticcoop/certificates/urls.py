@@ -6,6 +6,8 @@ from ticcoop.certificates import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("certificates/", views.search, name="certificates-search"),
+    path("certificates/issue/", views.issue_list, name="certificates-issue-list"),
+    path("certificates/issue/<int:assessment_pk>/", views.issue, name="certificates-issue"),
     path("certificates/import/", views.import_upload, name="certificates-import"),
     path("certificates/import/confirm/", views.import_confirm, name="certificates-import-confirm"),
     path("certificates/export/", views.export, name="certificates-export"),

@@ -10,19 +10,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ticcoop.accounts.queries import writable_region_ids
+from ticcoop.assessments.models import Assessment
+from ticcoop.assessments.queries import assessment_allows_issue
 from ticcoop.certificates import exporting, queries, services
-from ticcoop.certificates.forms import ImportForm, LifecycleForm, ScopeForm
+from ticcoop.certificates.forms import ImportForm, IssueForm, LifecycleForm, ScopeForm
 from ticcoop.certificates.importing import import_registry
 from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.pdf import render_certificate_pdf
 from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
+from ticcoop.pages import paginate, submit
 from ticcoop.regions.models import Region
 
 PAGE_SIZE = 20
@@ -32,8 +35,9 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     region_code = request.GET.get("region", "")
     status = request.GET.get("status", "")
-    page = Paginator(queries.search_certificates(text, region_code, status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    number = request.GET.get("page", "")
+    page = queries.search_page(
+        text, region_code, status, int(number) if number.isdigit() else 1, PAGE_SIZE
     )
     context = {
         "page": page,
@@ -42,6 +46,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "status": status,
         "regions": Region.objects.filter(is_active=True),
         "statuses": CertificateStatus.choices,
+        "is_regulator": writable_region_ids(request.user) != [],
     }
     return render(request, "certificates/search.html", context)
 
@@ -124,6 +129,49 @@ def _apply(request: HttpRequest, certificate: Certificate, form: LifecycleForm |
         return False
     messages.success(request, _("已办理，证书已生成新版本。"))
     return True
+
+
+@login_required
+def issue_list(request: HttpRequest) -> HttpResponse:
+    """The regulator's to-do list: passed initial assessments still without a certificate."""
+    if writable_region_ids(request.user) == []:
+        raise PermissionDenied(_("只有监管人员可以发证"))
+    page = paginate(request, queries.assessments_awaiting_issue(request.user))
+    return render(request, "certificates/issue_list.html", {"page": page})
+
+
+@login_required
+def issue(request: HttpRequest, assessment_pk: int) -> HttpResponse:
+    """Initial issue (首次发证) on the basis of one assessment; the service checks every rule."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("institution__region"), pk=assessment_pk
+    )
+    if not queries.can_issue(request.user, assessment):
+        raise PermissionDenied(_("只有被评审机构所在地区的监管人员可以发证"))
+    form = IssueForm(request.POST or None, initial={"issue_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        certificate = submit(
+            form,
+            lambda: services.issue_certificate(
+                request.user,
+                assessment.institution,
+                number=data["number"],
+                issue_date=data["issue_date"],
+                scope=data["scope"],
+                assessment=assessment,
+                reason=data["reason"],
+            ),
+        )
+        if certificate is not None:
+            messages.success(request, _("证书已颁发并签名，可打印或下载。"))
+            return redirect("certificates-detail", number=certificate.number)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "refusal": assessment_allows_issue(assessment),
+    }
+    return render(request, "certificates/issue.html", context)
 
 
 IMPORT_SESSION_KEY = "certificates-import"

@@ -4,15 +4,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from ticcoop.regions.models import Region
 from ticcoop.registry import services
 from ticcoop.registry.models import Institution
 from ticcoop.registry.queries import search_institutions
-from ticcoop.registry.schemas import InstitutionIn, InstitutionOut, InstitutionPatch
+from ticcoop.registry.schemas import (
+    InstitutionIn,
+    InstitutionOut,
+    InstitutionPageOut,
+    InstitutionPatch,
+)
 
 router = Router(tags=["registry"])
 
@@ -21,6 +25,7 @@ class InstitutionFilter(Schema):
     q: str = ""
     region: str = ""
     status: str = ""
+    page: int = Field(1, ge=1)
 
 
 def _apply(institution: Institution, changes: dict[str, Any]) -> None:
@@ -31,10 +36,11 @@ def _apply(institution: Institution, changes: dict[str, Any]) -> None:
         setattr(institution, field, value)
 
 
-@router.get("/institutions", response=list[InstitutionOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/institutions", response=InstitutionPageOut)
 def list_institutions(request: HttpRequest, filters: Query[InstitutionFilter]) -> Any:
-    return search_institutions(filters.q, filters.region, filters.status)
+    """By name, address or credit code; 50 per page.  ``count`` is exact when
+    ``count_is_exact``, else "more than"."""
+    return search_institutions(filters.q, filters.region, filters.status, filters.page, 50)
 
 
 @router.get("/institutions/{credit_code}", response=InstitutionOut)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 
 from ticcoop.regions.models import Region
@@ -48,12 +50,29 @@ class Institution(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    #: Computed by the database, so never stale: what the public search matches, one column
+    #: (a pg_trgm GIN index on PostgreSQL, migration 0004) instead of an OR over three.
+    search_key = models.GeneratedField(
+        expression=Upper(
+            Concat(
+                Value("|"), "credit_code", Value("|"), "name", Value("|"), "address", Value("|"),
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+        verbose_name=_("检索键"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["region__code", "name"]
         verbose_name = _("检验检测机构")
         verbose_name_plural = _("检验检测机构")
-        indexes = [models.Index(fields=["region", "risk_class"])]
+        indexes = [
+            models.Index(fields=["region", "risk_class"]),
+            # Search results come in this order, a page at a time: read off the index.
+            models.Index(fields=["region", "name", "id"], name="institution_listing_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name

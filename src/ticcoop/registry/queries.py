@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from ticcoop.accounts.queries import has_role
 from ticcoop.accounts.roles import Role
+from ticcoop.listing import SearchPage, search_page
 from ticcoop.registry.models import Institution
 
 
@@ -23,17 +24,21 @@ def institution_of_user(user: Any) -> Institution | None:
     return institution
 
 
-def search_institutions(
-    text: str = "", region_code: str = "", status: str = ""
-) -> QuerySet[Institution]:
+def institution_listing(region_code: str = "", status: str = "") -> QuerySet[Institution]:
+    """Institutions by region, then name (the listing index's order)."""
     queryset = Institution.objects.select_related("region")
-    text = text.strip()
-    if text:
-        queryset = queryset.filter(
-            Q(name__icontains=text) | Q(credit_code=text.upper()) | Q(address__icontains=text)
-        )
     if region_code:
         queryset = queryset.filter(region__code=region_code)
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.order_by("region__code", "name", "pk")
+    return queryset.order_by("region_id", "name", "pk")
+
+
+def search_institutions(
+    text: str, region_code: str, status: str, page: int, size: int
+) -> SearchPage:
+    """By name, address or credit code: one substring match on the generated search key."""
+    listing = institution_listing(region_code, status)
+    term = text.strip().upper()
+    matching = listing.filter(search_key__contains=term) if term else None
+    return search_page(listing, matching, page, size)

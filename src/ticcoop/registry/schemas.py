@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class InstitutionOut(Schema):
@@ -18,6 +18,14 @@ class InstitutionOut(Schema):
     @staticmethod
     def resolve_region_code(obj: object) -> str:
         return obj.region.code  # type: ignore[attr-defined]
+
+
+class InstitutionPageOut(Schema):
+    items: list[InstitutionOut]
+    count: int
+    count_is_exact: bool
+    page: int = Field(alias="number")
+    has_next: bool
 
 
 class InstitutionIn(Schema):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,8 +28,10 @@ def institution_search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     region_code = request.GET.get("region", "")
     status = request.GET.get("status", "")
-    results = search_institutions(text, region_code, status)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    page = search_institutions(
+        text, region_code, status, int(number) if number.isdigit() else 1, PAGE_SIZE
+    )
     context = {
         "page": page,
         "q": text,

@@ -4,6 +4,7 @@ import pytest
 
 from ticcoop.certificates import demo
 from ticcoop.certificates.models import Certificate, CertificateVersion
+from ticcoop.certificates.search import stale_search_keys
 from ticcoop.certificates.tests import factories as cf
 from ticcoop.testing import factories
 from ticcoop.trust.queries import verify_token
@@ -28,3 +29,4 @@ def test_demo_certificates_with_histories_for_every_region() -> None:
     assert Certificate.objects.filter(status="revoked").count() == 5
     for version in CertificateVersion.objects.order_by("?")[:5]:
         assert verify_token(version.token).fields["v"] == version.number
+    assert stale_search_keys() == []  # bulk-created demo certificates are searchable

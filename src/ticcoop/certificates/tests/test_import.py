@@ -8,10 +8,14 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from ticcoop.certificates.exporting import export_csv, export_xlsx
-from ticcoop.certificates.importing import credit_code_problem, import_registry
+from ticcoop.certificates.import_checks import credit_code_problem
+from ticcoop.certificates.importing import import_registry
 from ticcoop.certificates.models import Certificate, CertificateVersion, ImportBatch, ScopeItem
+from ticcoop.certificates.queries import search_page
+from ticcoop.certificates.search import stale_search_keys
 from ticcoop.certificates.tables import write_csv, write_xlsx
 from ticcoop.certificates.tests import factories as cf
 from ticcoop.methods.ids import credit_code_check_character
@@ -137,6 +141,15 @@ def test_every_bad_row_and_field_is_listed(root: User) -> None:
     assert len(report.errors) == 3
 
 
+def test_errors_are_reported_in_the_active_language(root: User) -> None:
+    data = write_xlsx({"institutions": [institution_row("91130100MA", "13")]})
+    with translation.override("en"):
+        report = import_registry(root, "bad.xlsx", data, dry_run=True)
+    assert report.errors == [
+        'Sheet “机构”, row 2, column "统一社会信用代码": must be 18 characters long, not 10'
+    ]
+
+
 def test_expiry_is_computed_never_typed(root: User) -> None:
     institution = factories.institution("13")
     rows = [["210317000009", institution.credit_code, "2021-05-10", "", "2030-01-01", "有效", ""]]
@@ -196,6 +209,20 @@ def test_export_then_import_is_a_no_op(root: User) -> None:
     assert CertificateVersion.objects.count() == 2
 
 
+def test_files_carry_chinese_labels_whatever_the_pages_language(root: User) -> None:
+    cf.certificate("12")
+    with translation.override("en"):
+        exported = export_csv("certificates")
+        assert "有效" in exported.decode("utf-8-sig") and "Valid" not in exported.decode(
+            "utf-8-sig"
+        )
+        report = import_registry(root, "c.csv", exported, dry_run=True)
+        assert report.ok, report.errors
+    english = exported.decode("utf-8-sig").replace(",有效,", ",Valid,").encode()
+    report = import_registry(root, "c.csv", english, dry_run=True)  # Chinese page, English file
+    assert report.ok, report.errors
+
+
 def test_credit_code_messages_are_chinese() -> None:
     assert credit_code_problem("91130100MA0000000I") is not None
     assert "不允许" in str(credit_code_problem("91130100MA000000I0"))
@@ -214,3 +241,17 @@ def test_management_command_dry_run_and_import(root: User, tmp_path: Path) -> No
     bad.write_bytes(write_csv("institutions", [institution_row("123")]))
     with pytest.raises(CommandError, match="未写入"):
         call_command("import_registry", str(bad))
+
+
+def test_imported_certificates_are_found_by_scope_and_by_a_renamed_holder(root: User) -> None:
+    data, codes, numbers = workbook(count=2)
+    import_registry(root, "r.xlsx", data, dry_run=False)
+    found = search_page("汞", "", "", 1, 20)
+    assert sorted(c.number for c in found) == sorted(numbers)
+    scopes = write_csv("scopes", [scope_row(numbers[0], "六价铬")])
+    import_registry(root, "s.csv", scopes, dry_run=False)
+    assert [c.number for c in search_page("六价铬", "", "", 1, 20)] == [numbers[0]]
+    renamed = write_csv("institutions", [institution_row(codes[1], name="改名后的导入机构")])
+    assert import_registry(root, "i.csv", renamed, dry_run=False).ok
+    assert [c.number for c in search_page("改名后", "", "", 1, 20)] == [numbers[1]]
+    assert stale_search_keys() == []

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from ticcoop.accounts.roles import Role
 from ticcoop.certificates import services
@@ -184,6 +185,46 @@ def test_manage_page_is_region_scoped_and_calls_the_services() -> None:
     shanxi.post(url, {"scope": scope_text, "reason": "缩项"})
     certificate.refresh_from_db()
     assert certificate.version == 4 and certificate.scope.get().parameter == "镉"
+
+
+def test_issue_page_lists_own_regions_passed_assessments_and_issues_through_the_service() -> None:
+    holder = factories.institution("13", name="待发证的沧州检测")
+    passed = cf.assessment(holder)
+    cf.assessment(factories.institution("11", name="北京待发证机构"))
+    hebei = logged_in(factories.regulator("13"))
+    todo = hebei.get("/certificates/issue/").content.decode()
+    assert "待发证的沧州检测" in todo and "北京待发证机构" not in todo
+    url = f"/certificates/issue/{passed.pk}/"
+    assert logged_in(factories.regulator("11")).get(url).status_code == 403
+    form = {"number": cf.number("11"), "issue_date": "", "scope": "食品 | 大米 | 镉 | GB 5009.15"}
+    form["issue_date"] = timezone.localdate().isoformat()
+    page = hebei.post(url, form).content.decode()
+    assert "发证机关代码，应为03" in page and not Certificate.objects.exists()
+    form["number"] = cf.number("13")
+    response = hebei.post(url, form)
+    certificate = Certificate.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/{certificate.number}/")
+    assert certificate.issuing_region.code == "13" and certificate.version == 1
+    assert certificate.scope.get().parameter == "镉"
+    assert "待发证的沧州检测" not in hebei.get("/certificates/issue/").content.decode()
+
+
+def test_issue_page_names_an_open_major_nonconformity_and_refuses() -> None:
+    holder = factories.institution("14")
+    basis = cf.assessment(holder)
+    cf.major_nonconformity(basis)
+    shanxi = logged_in(factories.regulator("14"))
+    url = f"/certificates/issue/{basis.pk}/"
+    assert "存在未关闭的严重不符合项" in shanxi.get(url).content.decode()
+    form = {
+        "number": cf.number("14"),
+        "issue_date": timezone.localdate().isoformat(),
+        "scope": "食品 | 大米 | 镉 | GB 5009.15",
+    }
+    assert "存在未关闭的严重不符合项" in shanxi.post(url, form).content.decode()
+    assert not Certificate.objects.exists()
+    institution_user = logged_in(factories.user(Role.INSTITUTION_USER, "14"))
+    assert institution_user.get("/certificates/issue/").status_code == 403
 
 
 def test_admin_lifecycle_actions_go_through_services_and_scope() -> None:

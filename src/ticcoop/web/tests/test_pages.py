@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from ticcoop import listing
 from ticcoop.testing import factories
+from ticcoop.web import views
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,33 @@ def test_search_finds_by_name_and_credit_code_and_paginates(client: Client) -> N
     second = client.get("/institutions/", {"region": "14", "page": 2})
     assert second.context["page"].number == 2
     assert len(second.context["page"]) == 6
+
+
+def test_search_finds_by_address_and_a_broad_term_pages_in_listing_order(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = [factories.institution(code, address="迎泽大街8号") for code in ("15", "11", "13")]
+    factories.institution("12", address="别处")
+    exact = client.get("/institutions/", {"q": "迎泽大街"}).context["page"]
+    assert exact.count_is_exact and exact.count == 3
+    assert [i.region.code for i in exact] == ["11", "13", "15"]
+    monkeypatch.setattr(listing, "EXACT_LIMIT", 1)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    pages = [client.get("/institutions/", {"q": "迎泽大街", "page": n}) for n in (1, 2, 3)]
+    assert [next(iter(page.context["page"])) for page in pages] == list(exact)
+    assert "超过 1 家机构" in pages[0].content.decode()
+    assert "第 2 页" in pages[1].content.decode() and "下一页" in pages[1].content.decode()
+    assert sorted(i.pk for i in exact) == sorted(i.pk for i in made)
+    body = client.get("/api/institutions", {"q": "迎泽大街", "page": 3}).json()
+    assert body["count_is_exact"] is False and body["page"] == 3 and not body["has_next"]
+
+
+def test_a_renamed_institution_is_found_by_its_new_name(client: Client) -> None:
+    institution = factories.institution("13", name="旧名检测有限公司")
+    institution.name = "新名检测有限公司"
+    institution.save()
+    assert list(client.get("/institutions/", {"q": "新名"}).context["page"]) == [institution]
+    assert not list(client.get("/institutions/", {"q": "旧名"}).context["page"])
 
 
 def test_institution_page_shows_the_record(client: Client) -> None:

@@ -1,0 +1,97 @@
+"""Certificate search key: one normalised column answers every kind of public search.
+
+The key joins what the public searches by — certificate number, the holder's credit code and
+name, every scope parameter and standard code — normalised the same way as the query
+(:func:`normalise`: NFKC, so full-width "ＧＢ／Ｔ" is "GB/T"; upper case; no whitespace, so
+"GB/T5750" finds "GB/T 5750"), so a single ``LIKE '%…%'`` on one column of the certificate
+table finds a certificate by any of them.  PostgreSQL answers it from a pg_trgm GIN index
+(migration 0004); SQLite scans one narrow column.  Before, each kind of search was a
+subquery on its own table, OR-ed together, and the database checked every certificate
+against all of them.
+
+The key is derived data, kept current in three places: ``services.new_version`` (every
+certificate change), the ``Institution`` ``post_save`` signal (a renamed holder, see
+``apps.py``) and :func:`refresh_search_keys` after bulk writes (import, demo data).
+``stale_search_keys`` lets a test or an operator check that nothing was missed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from ticcoop.certificates.models import Certificate, ScopeItem
+
+SEPARATOR = "|"
+CHUNK = 2000
+
+
+def normalise(text: str) -> str:
+    """The form both keys and queries are compared in (the separator cannot occur in it)."""
+    folded = unicodedata.normalize("NFKC", text).upper()
+    return "".join(folded.split()).replace(SEPARATOR, "")
+
+
+def search_key(number: str, credit_code: str, name: str, scope: Iterable[tuple[str, str]]) -> str:
+    """``|NUMBER|CODE|NAME|PARAMETER|STANDARD|…|``, each part once, in order of first use."""
+    parts = [number, credit_code, name]
+    for parameter, standard_code in scope:
+        parts += [parameter, standard_code]
+    normalised = (normalise(part) for part in parts)
+    return SEPARATOR + SEPARATOR.join(dict.fromkeys(p for p in normalised if p)) + SEPARATOR
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def _computed_keys(certificate_ids: list[int]) -> dict[int, str]:
+    scope: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    rows = ScopeItem.objects.filter(certificate_id__in=certificate_ids).order_by(
+        "certificate_id", "position", "pk"
+    )
+    for certificate_id, parameter, standard_code in rows.values_list(
+        "certificate_id", "parameter", "standard_code"
+    ):
+        scope[certificate_id].append((parameter, standard_code))
+    holders = Certificate.objects.filter(pk__in=certificate_ids).values_list(
+        "pk", "number", "institution__credit_code", "institution__name"
+    )
+    return {pk: search_key(number, code, name, scope[pk]) for pk, number, code, name in holders}
+
+
+def refresh_search_keys(certificate_ids: Iterable[int]) -> int:
+    """Recompute the keys of these certificates (after bulk writes); returns how many changed."""
+    changed = 0
+    for chunk in _chunks(certificate_ids):
+        keys = _computed_keys(chunk)
+        stored = dict(Certificate.objects.filter(pk__in=chunk).values_list("pk", "search_key"))
+        stale = [
+            Certificate(pk=pk, search_key=key) for pk, key in keys.items() if stored.get(pk) != key
+        ]
+        Certificate.objects.bulk_update(stale, ["search_key"], batch_size=500)
+        changed += len(stale)
+    return changed
+
+
+def refresh_search_keys_of_holders(institution_ids: Iterable[int]) -> int:
+    """After holders changed name or credit code outside the model's save (bulk update)."""
+    ids = Certificate.objects.filter(institution_id__in=list(institution_ids)).values_list(
+        "pk", flat=True
+    )
+    return refresh_search_keys(list(ids))
+
+
+def stale_search_keys() -> list[str]:
+    """Numbers of certificates whose stored key is not what their data gives (should be [])."""
+    stale = []
+    ids = Certificate.objects.order_by("pk").values_list("pk", flat=True)
+    for chunk in _chunks(ids.iterator()):
+        keys = _computed_keys(chunk)
+        stored = Certificate.objects.filter(pk__in=chunk).values_list("pk", "number", "search_key")
+        stale += [number for pk, number, key in stored if keys[pk] != key]
+    return stale
