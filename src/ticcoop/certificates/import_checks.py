@@ -186,7 +186,7 @@ class ImportChecker:
 
     def check_certificates(self, table: Table) -> None:
         numbers = [values.get("number", "").strip() for _row, values in table.rows]
-        existing = Certificate.objects.select_related("institution").in_bulk(
+        existing = Certificate.objects.select_related("institution", "issuing_region").in_bulk(
             numbers, field_name="number"
         )
         codes = {values.get("credit_code", "").strip().upper() for _row, values in table.rows}

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ticcoop.accounts.audit import audit_as
+from ticcoop.bulk import update_rows
 from ticcoop.certificates.import_checks import INSTITUTION_FIELDS, ImportChecker, Progress
 from ticcoop.certificates.models import (
     Certificate,
@@ -67,9 +68,7 @@ def _write_institutions(checker: ImportChecker, report: ImportReport) -> None:
     now = timezone.now()
     for institution in checker.changed_institutions:
         institution.updated_at = now
-    Institution.objects.bulk_update(
-        checker.changed_institutions, [*INSTITUTION_FIELDS, "updated_at"], batch_size=BATCH
-    )
+    update_rows(checker.changed_institutions, [*INSTITUTION_FIELDS, "updated_at"])
     report.counts["机构新增"] = len(checker.new_institutions)
     report.counts["机构更新"] = len(checker.changed_institutions)
 
@@ -120,7 +119,7 @@ def _write_certificates(checker: ImportChecker, actor: Any, report: ImportReport
     holders = Institution.objects.in_bulk(codes, field_name="credit_code")
     scope_only = [n for n in checker.scopes if n not in checker.certificates]
     for certificate in Certificate.objects.filter(number__in=scope_only).select_related(
-        "institution"
+        "institution", "issuing_region"
     ):
         checker.certificates[certificate.number] = {
             "stored": certificate, "credit_code": certificate.institution.credit_code,
@@ -160,10 +159,9 @@ def _write_certificates(checker: ImportChecker, actor: Any, report: ImportReport
     now = timezone.now()
     for certificate in updated:
         certificate.updated_at = now
-    Certificate.objects.bulk_update(
+    update_rows(
         updated,
         ["status", "status_reason", "status_changed_at", "version", "search_key", "updated_at"],
-        batch_size=BATCH,
     )
     CertificateVersion.objects.bulk_create(versions, batch_size=BATCH)
     rescoped = [(c, rows) for c, rows, changed in plans if changed]
@@ -219,7 +217,7 @@ def import_registry(
     with transaction.atomic(), audit_as(actor):
         _write_institutions(checker, report)
         _write_certificates(checker, actor, report)
-        # bulk_update skips the signal that keeps a renamed holder's certificates findable
+        # update_rows skips the signal that keeps a renamed holder's certificates findable
         refresh_search_keys_of_holders(i.pk for i in checker.changed_institutions)
         real_actor = actor if getattr(actor, "is_authenticated", False) else None
         batch = ImportBatch(

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from ticcoop.bulk import update_rows
 from ticcoop.certificates.models import Certificate, ScopeItem
 
 SEPARATOR = "|"
@@ -73,7 +74,7 @@ def refresh_search_keys(certificate_ids: Iterable[int]) -> int:
         stale = [
             Certificate(pk=pk, search_key=key) for pk, key in keys.items() if stored.get(pk) != key
         ]
-        Certificate.objects.bulk_update(stale, ["search_key"], batch_size=500)
+        update_rows(stale, ["search_key"])
         changed += len(stale)
     return changed
 
