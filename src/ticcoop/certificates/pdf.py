@@ -5,21 +5,17 @@ of the verify URL with the signed token, the token as text and in the PDF metada
 
 from __future__ import annotations
 
-import io
 from typing import Any
+from xml.sax.saxutils import escape
 
-import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Flowable,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -27,42 +23,13 @@ from reportlab.platypus import (
 
 from ticcoop.certificates import signed
 from ticcoop.certificates.models import Certificate, CertificateStatus, CertificateVersion
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from ticcoop.pdfs import FONT, QrCode, build_pdf, token_metadata
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=22, leading=30, alignment=1)
 HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=14, leading=20, alignment=1)
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17)
 SMALL = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=9.5, wordWrap="CJK")
 CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11)
-
-
-class QrCode(Flowable):
-    """A vector QR code (segno matrix drawn as squares), ``size`` points wide."""
-
-    def __init__(self, data: str, size: float) -> None:
-        super().__init__()
-        self.qr = segno.make(data, error="m", micro=False)
-        self.size = size
-        self.width = self.height = size
-
-    def draw(self) -> None:
-        matrix = [list(row) for row in self.qr.matrix]
-        border = 4
-        cells = len(matrix) + 2 * border
-        unit = self.size / cells
-        canvas = self.canv
-        canvas.setFillColor(colors.black)
-        for y, row in enumerate(matrix):
-            for x, dark in enumerate(row):
-                if dark:
-                    top = self.size - (y + border + 1) * unit
-                    canvas.rect((x + border) * unit, top, unit, unit, stroke=0, fill=1)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _facts(certificate: Certificate, version: CertificateVersion) -> Table:
@@ -79,7 +46,7 @@ def _facts(certificate: Certificate, version: CertificateVersion) -> Table:
         ("版本", f"第{version.number}版（{version.get_action_display()}）"),
         ("发证机关", issuer),
     ]
-    data = [[Paragraph(k, BODY), Paragraph(_escape(v), BODY)] for k, v in rows]
+    data = [[Paragraph(k, BODY), Paragraph(escape(v), BODY)] for k, v in rows]
     table = Table(data, colWidths=[40 * mm, 120 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
@@ -91,7 +58,7 @@ def _scope_table(version: CertificateVersion) -> Table:
     for index, row in enumerate(version.scope, start=1):
         standard = row["standard_code"] + (f" {row['clause']}" if row.get("clause") else "")
         cells = [str(index), row["category"], row["product"], row["parameter"], standard]
-        data.append([Paragraph(_escape(c), CELL) for c in [*cells, row.get("limits", "")]])
+        data.append([Paragraph(escape(c), CELL) for c in [*cells, row.get("limits", "")]])
     widths = [10 * mm, 22 * mm, 32 * mm, 32 * mm, 42 * mm, 32 * mm]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -114,19 +81,6 @@ def render_certificate_pdf(
     """The PDF of ``version`` (default: the current one) as bytes."""
     version = version or certificate.versions.get(number=certificate.version)
     url = signed.verify_url(certificate.number, version.token, base_url)
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"检验检测机构资质认定证书 {certificate.number}",
-        author="华北五地检验检测认证区域合作平台",
-        subject=version.token,
-        keywords=["ticcoop-token", version.token],
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=18 * mm,
-    )
     story: list[Flowable] = [
         Paragraph("检验检测机构资质认定证书", TITLE),
         Spacer(1, 8 * mm),
@@ -141,8 +95,8 @@ def render_certificate_pdf(
         Spacer(1, 6 * mm),
         QrCode(url, 45 * mm),
         Paragraph("扫码核验：证书当前状态以核验页面为准（撤销、暂停会即时显示）。", SMALL),
-        Paragraph(f"核验网址：{_escape(url)}", SMALL),
-        Paragraph(f"签名令牌：{_escape(version.token)}", SMALL),
+        Paragraph(f"核验网址：{escape(url)}", SMALL),
+        Paragraph(f"签名令牌：{escape(version.token)}", SMALL),
         PageBreak(),
         Paragraph(
             f"附表：能力范围（证书编号 {certificate.number}，第{version.number}版）", HEADING
@@ -152,5 +106,13 @@ def render_certificate_pdf(
         Spacer(1, 3 * mm),
         Paragraph(f"能力范围摘要（SHA-256）：{version.scope_digest}", SMALL),
     ]
-    document.build(story)
-    return buffer.getvalue()
+    return build_pdf(
+        story,
+        pagesize=A4,
+        title=f"检验检测机构资质认定证书 {certificate.number}",
+        **token_metadata(version.token),
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+    )

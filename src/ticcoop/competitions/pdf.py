@@ -5,17 +5,18 @@ CID font STSong-Light, a vector QR code of the verify URL carrying the signed to
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from django.urls import reverse
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from ticcoop.certificates.pdf import BODY, HEADING, SMALL, TITLE, QrCode
+from ticcoop.certificates.pdf import BODY, HEADING, SMALL, TITLE
 from ticcoop.certificates.signed import public_base_url
 from ticcoop.competitions.models import Award, Medal
+from ticcoop.pdfs import QrCode, build_pdf, token_metadata
 
 
 def verify_url(token: str, base_url: str | None = None) -> str:
@@ -23,31 +24,16 @@ def verify_url(token: str, base_url: str | None = None) -> str:
     return f"{base}{reverse('competitions-award-verify')}?t={quote(token, safe='')}"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def render_award_pdf(award: Award, base_url: str | None = None) -> bytes:
     contestant = award.contestant
     competition = contestant.competition
     url = verify_url(award.token, base_url)
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        title=f"技能比武获奖证书 {award.number}",
-        author="华北五地检验检测认证区域合作平台",
-        subject=award.token,
-        keywords=["ticcoop-token", award.token],
-        topMargin=18 * mm,
-        bottomMargin=15 * mm,
-    )
     organiser = competition.organiser_region.name_zh
     story: list[Flowable] = [
         Paragraph("荣 誉 证 书", TITLE),
         Spacer(1, 8 * mm),
         Paragraph(
-            _escape(
+            escape(
                 f"{contestant.person_name}（{contestant.institution.name}）："
                 f"在{competition.year}年{competition.title}{contestant.discipline.name}项目中"
                 f"获得第{award.rank}名，荣获{Medal(award.medal).label}。特发此证，以资鼓励。"
@@ -55,14 +41,18 @@ def render_award_pdf(award: Award, base_url: str | None = None) -> bytes:
             HEADING,
         ),
         Spacer(1, 6 * mm),
-        Paragraph(f"证书编号：{_escape(award.number)}", BODY),
-        Paragraph(
-            f"主办单位：{_escape(organiser)}市场监督管理局（华北五地检验检测技能比武）", BODY
-        ),
+        Paragraph(f"证书编号：{escape(award.number)}", BODY),
+        Paragraph(f"主办单位：{escape(organiser)}市场监督管理局（华北五地检验检测技能比武）", BODY),
         Spacer(1, 4 * mm),
         QrCode(url, 38 * mm),
         Paragraph("扫码核验证书真伪（数字签名）。", SMALL),
-        Paragraph(f"核验网址：{_escape(url)}", SMALL),
+        Paragraph(f"核验网址：{escape(url)}", SMALL),
     ]
-    document.build(story)
-    return buffer.getvalue()
+    return build_pdf(
+        story,
+        pagesize=landscape(A4),
+        title=f"技能比武获奖证书 {award.number}",
+        **token_metadata(award.token),
+        topMargin=18 * mm,
+        bottomMargin=15 * mm,
+    )

@@ -1,24 +1,27 @@
 """The campaign summary report: as data (for the page and the API) and as a PDF.
 
-The PDF uses ReportLab's built-in CID font STSong-Light (Adobe-GB1), so no font file is needed.
+The PDF uses ReportLab's built-in CID font STSong-Light (Adobe-GB1, see ticcoop.pdfs), so no
+font file is needed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from ticcoop.assessments.models import Severity
 from ticcoop.inspections.models import Campaign, CampaignTarget, FindingStatus, TargetStatus
 from ticcoop.inspections.queries import findings_of_campaign, overdue
-
-FONT = "STSong-Light"
+from ticcoop.pdfs import FONT, build_pdf
 
 
 @dataclass
@@ -115,15 +118,6 @@ def _percent(value: float | None) -> str:
 
 
 def summary_pdf(summary: Summary) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     styles = getSampleStyleSheet()
     for name in ("Title", "Heading2", "Normal"):
         styles[name].fontName = FONT
@@ -210,6 +204,4 @@ def summary_pdf(summary: Summary) -> bytes:
             ]
         ),
     ]
-    buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=str(campaign)).build(story)
-    return buffer.getvalue()
+    return build_pdf(story, pagesize=A4, title=str(campaign))

@@ -17,19 +17,17 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Flowable,
     Image,
     PageBreak,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from ticcoop.pdfs import FONT, build_pdf
 from ticcoop.proficiency.charts import ChartData, report_image
 from ticcoop.proficiency.models import (
     CheckKind,
@@ -40,8 +38,6 @@ from ticcoop.proficiency.models import (
     Performance,
 )
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 TITLE = ParagraphStyle("pt-title", fontName=FONT, fontSize=18, leading=26, alignment=1)
 H2 = ParagraphStyle("pt-h2", fontName=FONT, fontSize=13, leading=20, spaceBefore=8)
 BODY = ParagraphStyle("pt-body", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
@@ -282,20 +278,17 @@ def _evaluations(run: EvaluationRun) -> list[MeasurandEvaluation]:
 
 
 def _build(story: list[Flowable], title: str) -> bytes:
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author="ticcoop",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-    )
     with _without_ascii85():
-        doc.build(story)
-    return buffer.getvalue()
+        return build_pdf(
+            story,
+            pagesize=A4,
+            title=title,
+            author="ticcoop",
+            leftMargin=18 * mm,
+            rightMargin=18 * mm,
+            topMargin=16 * mm,
+            bottomMargin=16 * mm,
+        )
 
 
 def round_report_pdf(run: EvaluationRun) -> bytes:

@@ -1,0 +1,65 @@
+"""Helpers shared by the apps' PDFs (ReportLab): the Chinese font, a vector QR code, the
+metadata that carries a signed token, and building a document to bytes.
+
+The font is STSong-Light, one of the standard Adobe-GB1 CID fonts built into ReportLab: it is
+referenced, not embedded (a composite font, ISO 32000-1 §9.7), so no font file is shipped.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from reportlab.lib import colors
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Flowable, SimpleDocTemplate
+
+FONT = "STSong-Light"
+AUTHOR = "华北五地检验检测认证区域合作平台"
+QR_BORDER = 4  # modules of quiet zone around the symbol (ISO/IEC 18004)
+
+
+def register_font() -> None:
+    """Register FONT with ReportLab; later calls do nothing."""
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+register_font()
+
+
+class QrCode(Flowable):
+    """A vector QR code (segno matrix drawn as squares), ``size`` points wide."""
+
+    def __init__(self, data: str, size: float) -> None:
+        super().__init__()
+        self.qr = segno.make(data, error="m", micro=False)
+        self.size = size
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        matrix = [list(row) for row in self.qr.matrix]
+        unit = self.size / (len(matrix) + 2 * QR_BORDER)
+        canvas = self.canv
+        canvas.setFillColor(colors.black)
+        for y, row in enumerate(matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    top = self.size - (y + QR_BORDER + 1) * unit
+                    canvas.rect((x + QR_BORDER) * unit, top, unit, unit, stroke=0, fill=1)
+
+
+def token_metadata(token: str) -> dict[str, Any]:
+    """Document metadata carrying ``token`` (subject and keywords), where
+    ``ticcoop verify-certificate FILE.pdf`` finds it."""
+    return {"author": AUTHOR, "subject": token, "keywords": ["ticcoop-token", token]}
+
+
+def build_pdf(story: list[Flowable], **document: Any) -> bytes:
+    """``story`` laid out by a SimpleDocTemplate with ``document`` (page size, margins,
+    metadata), as bytes."""
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, **document).build(story)
+    return buffer.getvalue()
