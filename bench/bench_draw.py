@@ -44,7 +44,8 @@ from ticcoop.methods.strata import (
     sample_size,
     stratum_seed,
 )
-from ticcoop.methods.teams import Inspector, TeamTarget, assign_teams
+from ticcoop.methods.team_rules import Inspector, TeamTarget
+from ticcoop.methods.teams import assign_teams
 
 SEED = "4451b7d477f6708339ddc87688e9769c4b2f56f81922999026bd69926399669e"
 REGIONS = ("北京", "天津", "河北", "山西", "内蒙古")

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ticcoop.methods.manifest import verify_manifest
+from ticcoop.methods.manifest_verify import verify_manifest
 from ticcoop.methods.signing import KeySetError, PublicKeySet
 
 EXIT_OK = 0

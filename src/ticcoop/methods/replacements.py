@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ticcoop.methods.manifest import read_inspectors_csv, read_targets_csv, team_targets
+from ticcoop.methods.manifest_files import read_inspectors_csv, read_targets_csv, team_targets
 from ticcoop.methods.teams import Assignment, assign_teams
 
 __all__ = ["ReplacementError", "Step", "check_log", "replay"]

@@ -2,14 +2,9 @@
 
 Pure Python, no Django.  Every choice comes from SHA-256 of the public seed, so anyone
 can redo it; ``hash(doc)`` below is ``SHA256_hex(UTF8(canonical_json(doc)))`` with the
-canonical JSON of :mod:`ticcoop.methods.seed` (RFC 8785).
-
-Eligibility.  Inspector ``i`` may not serve target ``t`` (a *conflict*) if
-``i.employer`` is ``t.id`` or one of ``t.institutions`` (same employer); ``i.id`` is in
-``t.ties`` or ``i.ties`` meets ``{t.id} ∪ t.institutions`` (declared tie); or ``t.id`` is
-in ``i.recent_targets`` (inspected in the last rounds; the caller applies the N-round
-window).  Region rule: ``all_other`` — every member from another region;
-``at_least_one_other`` — at most ``size − 1`` from the target's region; ``any``.
+canonical JSON of :mod:`ticcoop.methods.seed` (RFC 8785).  Who may serve which target
+(conflicts of interest, the region rule) and the input types are in
+:mod:`ticcoop.methods.team_rules`.
 
 Model.  A team is a flow of ``size`` units from the target to distinct eligible
 inspectors, inspector ``i`` carrying at most ``i.capacity`` units; the region rule is a
@@ -44,25 +39,23 @@ import hashlib
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import pairwise
 from json.encoder import encode_basestring as _quote  # == json.dumps(s, ensure_ascii=False)
 from typing import Literal
 
-__all__ = [
-    "Assignment",
-    "Conflict",
-    "Exclusion",
-    "Inspector",
-    "Member",
-    "RegionRule",
-    "Shortfall",
-    "Team",
-    "TeamInputError",
-    "TeamTarget",
-    "Unstaffed",
-    "assign_teams",
-]
+from ticcoop.methods.team_rules import (
+    ConflictIndex,
+    Exclusion,
+    Inspector,
+    RegionRule,
+    Shortfall,
+    TeamTarget,
+    check_inputs,
+    explain_shortfall,
+    same_region_limit,
+)
+
+__all__ = ["Assignment", "Member", "Team", "Unstaffed", "assign_teams"]
 
 ORDER_LABEL = "ticcoop-team-order-v1"
 DRAW_LABEL = "ticcoop-team-draw-v1"
@@ -70,55 +63,6 @@ REPAIR_LABEL = "ticcoop-team-repair-v1"
 GREEDY_DRAWS_PER_SEAT = 8
 
 Stage = Literal["draw", "repair"]
-
-
-class TeamInputError(ValueError):
-    """Invalid team-assignment input; the message says which and why."""
-
-
-class RegionRule(StrEnum):
-    ANY = "any"
-    AT_LEAST_ONE_OTHER = "at_least_one_other"
-    ALL_OTHER = "all_other"
-
-
-class Conflict(StrEnum):
-    SAME_EMPLOYER = "same_employer"
-    DECLARED_TIE = "declared_tie"
-    RECENT_INSPECTION = "recent_inspection"
-
-
-_SAME_EMPLOYER, _DECLARED_TIE, _RECENT = _CONFLICT_BITS = (1, 2, 4)  # Conflict order
-
-
-class Shortfall(StrEnum):
-    NO_ELIGIBLE = "no_eligible"  # fewer than `size` inspectors without a conflict
-    NO_OTHER_REGION = "no_other_region"  # the region rule cannot be met by eligible ones
-    AT_CAPACITY = "at_capacity"  # enough eligible inspectors, but their capacity is used
-
-
-@dataclass(frozen=True)
-class TeamTarget:
-    id: str
-    region: str
-    institutions: frozenset[str] = frozenset()  # employers to avoid (own entity, group…)
-    ties: frozenset[str] = frozenset()  # inspector ids the target declared ties with
-
-
-@dataclass(frozen=True)
-class Inspector:
-    id: str
-    region: str
-    employer: str
-    capacity: int
-    ties: frozenset[str] = frozenset()  # target or institution ids declared
-    recent_targets: frozenset[str] = frozenset()  # targets inspected in the last N rounds
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    inspector: str
-    conflicts: tuple[Conflict, ...]
 
 
 @dataclass(frozen=True)
@@ -168,7 +112,7 @@ def assign_teams(
     rule: RegionRule | str = RegionRule.AT_LEAST_ONE_OTHER,
 ) -> Assignment:
     """Assign a team of ``size`` inspectors to every target (module docstring)."""
-    parsed = _check_inputs(targets, inspectors, seed, size, rule)
+    parsed = check_inputs(targets, inspectors, seed, size, rule)
     state = _State(targets, inspectors, seed, size, parsed)
     for t in range(len(state.targets)):
         state.greedy(t)
@@ -177,44 +121,6 @@ def assign_teams(
         while len(state.team[t]) < size and 2 * t not in state.dead_nodes:
             state.augment(t)
     return state.result()
-
-
-def _check_inputs(
-    targets: Sequence[TeamTarget],
-    inspectors: Sequence[Inspector],
-    seed: str,
-    size: int,
-    rule: RegionRule | str,
-) -> RegionRule:
-    _check_text("seed", seed)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 2:
-        raise TeamInputError(f"team size must be an integer >= 2, got {size!r}")
-    if rule not in set(RegionRule):
-        choices = ", ".join(RegionRule)
-        raise TeamInputError(f"rule must be one of {choices}, got {rule!r}")
-    for kind, items in (("target", targets), ("inspector", inspectors)):
-        seen: set[str] = set()
-        for item in items:
-            _check_text(f"{kind} id", item.id)
-            if item.id in seen:
-                raise TeamInputError(f"duplicate {kind} id {item.id!r}")
-            seen.add(item.id)
-    for inspector in inspectors:
-        capacity = inspector.capacity
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
-            raise TeamInputError(
-                f"inspector {inspector.id!r}: capacity must be an integer >= 0, got {capacity!r}"
-            )
-    return RegionRule(rule)
-
-
-def _check_text(what: str, value: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise TeamInputError(f"{what} must be a non-empty string, got {value!r}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise TeamInputError(f"{what} {value!r} is not valid Unicode text") from None
 
 
 def _json(doc: list[str | int]) -> str:
@@ -242,7 +148,7 @@ class _State:
         rule: RegionRule,
     ) -> None:
         self.seed, self.size, self.rule = seed, size, rule
-        self.same_limit = {RegionRule.ANY: size, RegionRule.ALL_OTHER: 0}.get(rule, size - 1)
+        self.same_limit = same_region_limit(rule, size)
         keyed = sorted((_hash_hex([ORDER_LABEL, seed, t.id]), t.id, t) for t in targets)
         self.targets = [t for _, _, t in keyed]
         self.inspectors = sorted(inspectors, key=lambda i: i.id)
@@ -258,39 +164,10 @@ class _State:
         self.same = [0] * len(self.targets)
         self.serving: list[set[int]] = [set() for _ in self.inspectors]
         self.dead_nodes: set[int] = set()
-        self._exclusions: dict[tuple[int, int], Exclusion] = {}
-        self._build_conflict_index()
-        self.conflicts = [self._conflicts(t) for t in self.targets]
+        self.conflict_index = ConflictIndex(self.inspectors)
+        self.conflicts = [self.conflict_index.conflicts(t) for t in self.targets]
 
-    # -- eligibility ------------------------------------------------------------
-
-    def _build_conflict_index(self) -> None:
-        self._index = {inspector.id: i for i, inspector in enumerate(self.inspectors)}
-        self._by_employer: dict[str, list[int]] = {}
-        self._by_tie: dict[str, list[int]] = {}
-        self._by_recent: dict[str, list[int]] = {}
-        for i, inspector in enumerate(self.inspectors):
-            self._by_employer.setdefault(inspector.employer, []).append(i)
-            for key in inspector.ties:
-                self._by_tie.setdefault(key, []).append(i)
-            for key in inspector.recent_targets:
-                self._by_recent.setdefault(key, []).append(i)
-
-    def _conflicts(self, target: TeamTarget) -> dict[int, int]:
-        """Conflicting inspectors of ``target`` → bit set of ``_CONFLICT_BITS``."""
-        found: dict[int, int] = {}
-        get = found.get
-        for key in {target.id, *target.institutions}:
-            for i in self._by_employer.get(key, ()):
-                found[i] = get(i, 0) | _SAME_EMPLOYER
-            for i in self._by_tie.get(key, ()):
-                found[i] = get(i, 0) | _DECLARED_TIE
-        for inspector_id in target.ties:
-            if (tied := self._index.get(inspector_id)) is not None:
-                found[tied] = get(tied, 0) | _DECLARED_TIE
-        for i in self._by_recent.get(target.id, ()):
-            found[i] = get(i, 0) | _RECENT
-        return found
+    # -- region rule ------------------------------------------------------------
 
     def _fits_rule(self, t: int, i: int) -> bool:
         return self.region_of[i] != self.target_region[t] or self.same[t] < self.same_limit
@@ -389,7 +266,8 @@ class _State:
         for t, target in enumerate(self.targets):
             members = tuple(self.placed[t][i] for i in self.team[t])
             exclusions = tuple(
-                self._exclusion(i, bits) for i, bits in sorted(self.conflicts[t].items())
+                self.conflict_index.exclusion(i, bits)
+                for i, bits in sorted(self.conflicts[t].items())
             )
             if len(members) == self.size:
                 teams.append(Team(target.id, members, exclusions))
@@ -398,35 +276,12 @@ class _State:
                 unstaffed.append(Unstaffed(target.id, reason, detail, members, exclusions))
         return Assignment(self.seed, self.size, self.rule, tuple(teams), tuple(unstaffed))
 
-    def _exclusion(self, i: int, bits: int) -> Exclusion:
-        """Shared Exclusion objects: the same (inspector, conflicts) recurs across targets."""
-        key = (i, bits)
-        if (found := self._exclusions.get(key)) is None:
-            conflicts = tuple(
-                c for c, bit in zip(Conflict, _CONFLICT_BITS, strict=True) if bits & bit
-            )
-            found = self._exclusions[key] = Exclusion(self.inspectors[i].id, conflicts)
-        return found
-
     def _shortfall(self, t: int) -> tuple[Shortfall, str]:
         home = self.target_region[t]
         conflicted_home = sum(1 for i in self.conflicts[t] if self.region_of[i] == home)
         same = (self.region_size[home] if home >= 0 else 0) - conflicted_home
         other = len(self.inspectors) - same - len(self.conflicts[t])
-        region = self.targets[t].region
-        if same + other < self.size:
-            return Shortfall.NO_ELIGIBLE, (
-                f"{same + other} inspectors without a conflict, team size {self.size}"
-            )
-        if other + min(same, self.same_limit) < self.size:
-            return Shortfall.NO_OTHER_REGION, (
-                f"{other} eligible inspectors outside region {region!r}; rule "
-                f"{self.rule.value} needs {self.size - min(same, self.same_limit)}"
-            )
-        return Shortfall.AT_CAPACITY, (
-            f"{same + other} eligible inspectors ({other} outside region {region!r}) "
-            "have no capacity left for this target"
-        )
+        return explain_shortfall(self.targets[t].region, same, other, self.size, self.rule)
 
 
 class _Search:

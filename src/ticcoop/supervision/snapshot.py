@@ -15,9 +15,10 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from ticcoop.methods.manifest import DrawParameters, TargetRow
+from ticcoop.methods.manifest import DrawParameters
+from ticcoop.methods.manifest_files import TargetRow
 from ticcoop.methods.strata import StratumKey
-from ticcoop.methods.teams import Inspector
+from ticcoop.methods.team_rules import Inspector
 from ticcoop.registry.models import Expert, Institution, InstitutionStatus
 from ticcoop.supervision.models import (
     Batch,

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ticcoop.methods.manifest import verify_manifest
+from ticcoop.methods.manifest_verify import verify_manifest
 from ticcoop.methods.signing import PublicKeySet
 from ticcoop.supervision import services
 from ticcoop.supervision.models import ResultKind

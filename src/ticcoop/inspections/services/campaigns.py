@@ -29,7 +29,8 @@ from ticcoop.inspections.queries import access_campaign_manage, access_inspect
 from ticcoop.methods import rotation as rotation_method
 from ticcoop.methods.draw import Ticket, sample
 from ticcoop.methods.seed import new_reveal, snapshot_hash
-from ticcoop.methods.teams import Assignment, Inspector, RegionRule, TeamTarget, assign_teams
+from ticcoop.methods.team_rules import Inspector, RegionRule, TeamTarget
+from ticcoop.methods.teams import Assignment, assign_teams
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution, InstitutionStatus
 

@@ -1,4 +1,4 @@
-"""Tests for ticcoop.methods.manifest: building, signing and verifying draw manifests."""
+"""Tests for ticcoop.methods.manifest, manifest_files and manifest_verify: draw manifests."""
 
 from __future__ import annotations
 
@@ -15,20 +15,22 @@ from ticcoop.methods import signing
 from ticcoop.methods.manifest import (
     CeremonyRecord,
     DrawParameters,
-    ManifestInputError,
-    TargetRow,
     build_manifest,
     fast_canonical_json,
     parse_manifest,
-    read_inspectors_csv,
-    read_targets_csv,
     serialise_manifest,
     sign_manifest,
     snapshot_document,
-    verify_manifest,
+)
+from ticcoop.methods.manifest_files import (
+    ManifestInputError,
+    TargetRow,
+    read_inspectors_csv,
+    read_targets_csv,
     write_inspectors_csv,
     write_targets_csv,
 )
+from ticcoop.methods.manifest_verify import verify_manifest
 from ticcoop.methods.seed import (
     JsonValue,
     SeedInputError,
@@ -37,7 +39,7 @@ from ticcoop.methods.seed import (
     snapshot_hash,
 )
 from ticcoop.methods.strata import StratumKey
-from ticcoop.methods.teams import Inspector
+from ticcoop.methods.team_rules import Inspector
 
 KEY = signing.generate_key("platform", valid_from=date(2025, 1, 1))
 KEYS = signing.PublicKeySet([KEY.public])

@@ -1,4 +1,4 @@
-"""Tests for ticcoop.methods.teams: validity, reproducibility, completeness (max-flow oracle)."""
+"""Tests for ticcoop.methods.teams and team_rules: validity, reproducibility, completeness."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ticcoop.methods.teams import (
-    Assignment,
+from ticcoop.methods.team_rules import (
     Conflict,
     Exclusion,
     Inspector,
@@ -20,8 +19,8 @@ from ticcoop.methods.teams import (
     Shortfall,
     TeamInputError,
     TeamTarget,
-    assign_teams,
 )
+from ticcoop.methods.teams import Assignment, assign_teams
 
 RULES = [rule.value for rule in RegionRule]
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ticcoop.accounts.audit import audit_as
 from ticcoop.methods import manifest as mf
+from ticcoop.methods import manifest_files
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
 from ticcoop.registry.models import Institution
 from ticcoop.supervision import snapshot
@@ -67,13 +68,13 @@ def freeze_snapshot(
     rows = list(snapshot.target_rows(batch))
     if not any(not row.excluded for row in rows):
         raise invalid("plan", _("没有可抽取的检查对象"))
-    targets_csv = mf.write_targets_csv(rows)
-    inspectors_csv = mf.write_inspectors_csv(snapshot.inspector_rows(batch))
+    targets_csv = manifest_files.write_targets_csv(rows)
+    inspectors_csv = manifest_files.write_inspectors_csv(snapshot.inspector_rows(batch))
     try:
         document = mf.snapshot_document(
             targets_csv, inspectors_csv, snapshot.parameters(batch, rows)
         )
-    except (mf.ManifestInputError, ValueError) as exc:
+    except (manifest_files.ManifestInputError, ValueError) as exc:
         raise invalid("plan", str(exc)) from exc
     with audit_as(actor):
         batch.targets_csv, batch.inspectors_csv = targets_csv, inspectors_csv
@@ -325,7 +326,7 @@ class TaskMaker:
 
     def __init__(self, batch: Batch, codes: list[str]) -> None:
         self.batch = batch
-        rows = mf.read_targets_csv(bytes(batch.targets_csv))
+        rows = manifest_files.read_targets_csv(bytes(batch.targets_csv))
         self.names = {row.id: (row.name, row.region, row.entity_type) for row in rows}
         self.regions = dict(batch.plan.regions.values_list("code", "pk"))
         self.institutions = dict(

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from ticcoop.methods.manifest import verify_manifest
+from ticcoop.methods.manifest_verify import verify_manifest
 from ticcoop.methods.seed import commit_for
 from ticcoop.supervision import services
 from ticcoop.supervision.models import (
