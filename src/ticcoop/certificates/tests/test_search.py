@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test import Client
 
@@ -86,3 +87,19 @@ def test_search_page_and_api_say_when_the_count_is_a_floor(client: Client, monke
     body = client.get("/api/certificates", {"q": "宽泛检测12"}).json()
     assert body["count"] == 1 and body["count_is_exact"] and body["page"] == 1
     assert body["items"][0]["institution_name"] == "宽泛检测12" and not body["has_next"]
+
+
+@pytest.mark.django_db
+def test_the_derived_search_keys_stay_out_of_the_audit_trail() -> None:
+    certificate = cf.certificate("12", name="审计检测")
+    tianjin = factories.regulator("12")
+    services.change_scope(
+        tianjin, certificate, [ScopeRow("食品", "大米", "镉", "GB 5009.15-2023")], "缩项"
+    )
+    holder = certificate.institution
+    holder.name = "审计检测（更名）"
+    registry.save_institution(tianjin, holder)
+    certificate_changes = LogEntry.objects.get_for_object(certificate).first().changes_dict
+    holder_changes = LogEntry.objects.get_for_object(holder).first().changes_dict
+    assert "version" in certificate_changes and "search_key" not in certificate_changes
+    assert "name" in holder_changes and "search_key" not in holder_changes
