@@ -1,0 +1,64 @@
+"""Joint proficiency testing (能力验证): schemes, rounds, participants, results, evaluations.
+
+A scheme is organised by one region (``organising_region``); institutions of every region take
+part. Evaluations store every input and output of the ISO 13528 statistics and become
+immutable once the round's report is published.
+
+The models live in three modules (``schemes``, ``evaluation``, ``followup``); everything is
+re-exported here so ``ticcoop.proficiency.models.X`` keeps working.
+"""
+
+from __future__ import annotations
+
+from ticcoop.proficiency.models.evaluation import (
+    CheckDecision,
+    CheckKind,
+    EvaluationRun,
+    ItemCheck,
+    MeasurandEvaluation,
+    Performance,
+    Report,
+    Result,
+    ResultSource,
+    Score,
+)
+from ticcoop.proficiency.models.followup import ActionStatus, CorrectiveAction
+from ticcoop.proficiency.models.schemes import (
+    AssignedValueMethod,
+    CensorRule,
+    Measurand,
+    Participant,
+    ReferenceValue,
+    RobustMethod,
+    Round,
+    RoundStatus,
+    Scheme,
+    SigmaMethod,
+    StoppingRule,
+)
+
+__all__ = [
+    "ActionStatus",
+    "AssignedValueMethod",
+    "CensorRule",
+    "CheckDecision",
+    "CheckKind",
+    "CorrectiveAction",
+    "EvaluationRun",
+    "ItemCheck",
+    "Measurand",
+    "MeasurandEvaluation",
+    "Participant",
+    "Performance",
+    "ReferenceValue",
+    "Report",
+    "Result",
+    "ResultSource",
+    "RobustMethod",
+    "Round",
+    "RoundStatus",
+    "Scheme",
+    "Score",
+    "SigmaMethod",
+    "StoppingRule",
+]
