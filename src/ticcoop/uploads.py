@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -38,3 +41,23 @@ def file_fields(upload: UploadedFile) -> dict[str, object]:
         "size": upload.size or 0,
         "sha256": sha256_of(upload),
     }
+
+
+def download(stored: Any) -> FileResponse:
+    """A stored evidence file (a model with ``file``, ``name``, ``sha256``) as an attachment.
+
+    Always an attachment of type application/octet-stream, never rendered in the browser (an
+    uploaded HTML file must not run as our page), with the SHA-256 recorded at upload in a
+    ``Repr-Digest`` header (RFC 9530) so the recipient can check the bytes.  The caller has
+    already checked that the user may read the record the file belongs to.
+    """
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("文件已不在存储中")) from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=stored.name, content_type="application/octet-stream"
+    )
+    digest = base64.b64encode(bytes.fromhex(stored.sha256)).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    return response

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("nonconformities/", views.nonconformity_list, name="assessments-nc-list"),
     path("nonconformities/overdue/", views.overdue_list, name="assessments-overdue"),
     path("nonconformities/<int:pk>/", views.nonconformity_detail, name="assessments-nc-detail"),
+    path("evidence/<int:pk>/", views.evidence_download, name="assessments-evidence"),
     path(
         "nonconformities/<int:pk>/<str:decision>/",
         views.nonconformity_review,

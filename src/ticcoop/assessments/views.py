@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,12 +27,14 @@ from ticcoop.assessments.models import (
     AssessmentKind,
     AssessmentStatus,
     CriteriaCatalogue,
+    EvidenceFile,
     NonconformityStatus,
     Outcome,
 )
 from ticcoop.assessments.services.assessments import OutcomeRow, Plan
 from ticcoop.assessments.services.rectification import may_review
 from ticcoop.regions.models import Region
+from ticcoop.uploads import download
 
 PAGE_SIZE = 20
 
@@ -120,6 +122,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _writable_assessment(request: HttpRequest, pk: int) -> Any:
     return get_object_or_404(queries.readable_assessments(request.user), pk=pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A rectification's evidence file, for whoever may read the nonconformity."""
+    readable = queries.readable_nonconformities(request.user)
+    stored = get_object_or_404(EvidenceFile, pk=pk, rectification__nonconformity__in=readable)
+    return download(stored)
 
 
 @login_required

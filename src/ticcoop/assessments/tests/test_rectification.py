@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import timedelta
@@ -101,6 +102,27 @@ def test_rectification_lifecycle_with_files(nc: Nonconformity) -> None:
         (Decision.ACCEPTED, "整改有效"),
     ]
     assert history[0]["files"][0]["sha256"] == stored.sha256
+
+
+def test_evidence_downloads_for_readers_only_with_its_digest(nc: Nonconformity) -> None:
+    content = b"<html><script>alert(1)</script></html>"
+    lab = as_user(lab_user(nc.assessment.institution))
+    upload = SimpleUploadedFile("照片.html", content, content_type="text/html")
+    lab.post(
+        f"/assessments/nonconformities/{nc.pk}/", {"evidence": "x", "evidence_files": [upload]}
+    )
+    stored = EvidenceFile.objects.get()
+    url = f"/assessments/evidence/{stored.pk}/"
+    assert url in lab.get(f"/assessments/nonconformities/{nc.pk}/").content.decode()
+    for reader in (lab, as_user(factories.regulator("14"))):
+        response = reader.get(url)
+        assert b"".join(response.streaming_content) == content
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment;")
+        digest = base64.b64decode(response["Repr-Digest"].split(":")[1])
+        assert digest == hashlib.sha256(content).digest()
+    assert as_user(lab_user(factories.institution("14"))).get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login page
 
 
 def test_only_the_institution_submits(nc: Nonconformity) -> None:
