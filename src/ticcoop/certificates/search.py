@@ -5,13 +5,14 @@ name, every scope parameter and standard code — normalised the same way as the
 (:func:`normalise`: NFKC, so full-width "ＧＢ／Ｔ" is "GB/T"; upper case; no whitespace, so
 "GB/T5750" finds "GB/T 5750"), so a single ``LIKE '%…%'`` on one column of the certificate
 table finds a certificate by any of them.  PostgreSQL answers it from a pg_trgm GIN index
-(migration 0004); SQLite scans one narrow column.  Before, each kind of search was a
+(migration 0004); SQLite scans the column.  Before, each kind of search was a
 subquery on its own table, OR-ed together, and the database checked every certificate
 against all of them.
 
 The key is derived data, kept current in three places: ``services.new_version`` (every
-certificate change), the ``Institution`` ``post_save`` signal (a renamed holder, see
-``apps.py``) and :func:`refresh_search_keys` after bulk writes (import, demo data).
+certificate change, including the bulk import and the demo data, which build versions with
+it), the ``Institution`` ``post_save`` signal (a renamed holder, see ``apps.py``) and
+:func:`refresh_search_keys_of_holders` after the import's signal-less update of holders.
 ``stale_search_keys`` lets a test or an operator check that nothing was missed.
 """
 
@@ -65,10 +66,14 @@ def _computed_keys(certificate_ids: list[int]) -> dict[int, str]:
     return {pk: search_key(number, code, name, scope[pk]) for pk, number, code, name in holders}
 
 
-def refresh_search_keys(certificate_ids: Iterable[int]) -> int:
-    """Recompute the keys of these certificates (after bulk writes); returns how many changed."""
+def refresh_search_keys_of_holders(institution_ids: Iterable[int]) -> int:
+    """Recompute the keys of these institutions' certificates after the holders changed name
+    or credit code without ``save()`` (signal-less bulk writes); returns how many changed."""
+    ids = Certificate.objects.filter(institution_id__in=list(institution_ids)).values_list(
+        "pk", flat=True
+    )
     changed = 0
-    for chunk in _chunks(certificate_ids):
+    for chunk in _chunks(list(ids)):
         keys = _computed_keys(chunk)
         stored = dict(Certificate.objects.filter(pk__in=chunk).values_list("pk", "search_key"))
         stale = [
@@ -79,19 +84,11 @@ def refresh_search_keys(certificate_ids: Iterable[int]) -> int:
     return changed
 
 
-def refresh_search_keys_of_holders(institution_ids: Iterable[int]) -> int:
-    """After holders changed name or credit code outside the model's save (bulk update)."""
-    ids = Certificate.objects.filter(institution_id__in=list(institution_ids)).values_list(
-        "pk", flat=True
-    )
-    return refresh_search_keys(list(ids))
-
-
 def stale_search_keys() -> list[str]:
     """Numbers of certificates whose stored key is not what their data gives (should be [])."""
     stale = []
     ids = Certificate.objects.order_by("pk").values_list("pk", flat=True)
-    for chunk in _chunks(ids.iterator()):
+    for chunk in _chunks(list(ids)):
         keys = _computed_keys(chunk)
         stored = Certificate.objects.filter(pk__in=chunk).values_list("pk", "number", "search_key")
         stale += [number for pk, number, key in stored if keys[pk] != key]
