@@ -2,10 +2,12 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
+from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
 from ticcoop.assessments.models import CriteriaClause
@@ -18,6 +20,7 @@ from ticcoop.inspections.models import (
 )
 from ticcoop.inspections.progress import plan_progress
 from ticcoop.inspections.queries import (
+    Case,
     access_finding,
     access_joint_task,
     as_case,
@@ -53,6 +56,7 @@ from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution
 
 router = Router(tags=["inspections"])
+PAGE_SIZE = 50
 
 
 def _regions(codes: list[str]) -> list[Region]:
@@ -67,6 +71,7 @@ def _regions(codes: list[str]) -> list[Region]:
 
 
 @router.get("/campaigns", response=list[CampaignOut])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_campaigns(request: HttpRequest) -> Any:
     return Campaign.objects.select_related("organiser")
 
@@ -151,6 +156,7 @@ def record_finding(request: HttpRequest, pk: int, payload: FindingIn) -> Status[
 
 
 @router.get("/findings", response=list[FindingOut], auth=django_auth)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_findings(request: HttpRequest, status: str = "") -> Any:
     found = visible_findings(request.user)
     return found.filter(status=status) if status else found
@@ -179,12 +185,26 @@ def reject(request: HttpRequest, pk: int, payload: NoteIn) -> Finding:
     return findings.reject_finding_rectification(request.user, finding, payload.note)
 
 
+class _CaseLibrary:
+    """Findings that read as cases only once sliced, so a page anonymises just its own rows."""
+
+    def __init__(self, findings: QuerySet[Finding]) -> None:
+        self.findings = findings
+
+    def __len__(self) -> int:
+        return self.findings.count()
+
+    def __getitem__(self, rows: slice) -> list[Case]:
+        return [as_case(f) for f in self.findings[rows]]
+
+
 @router.get("/cases", response=list[CaseOut])
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def cases(
     request: HttpRequest, q: str = "", clause: str = "", field: str = "", region: str = ""
 ) -> Any:
     """The public case library: anonymised unless the finding is published."""
-    return [as_case(f) for f in case_library(q, clause, field, region)[:200]]
+    return _CaseLibrary(case_library(q, clause, field, region))
 
 
 @router.get("/cases/counts", response=list[ProblemCountOut])
@@ -196,6 +216,7 @@ def case_counts(request: HttpRequest) -> Any:
 
 
 @router.get("/joint", response=list[JointTaskOut], auth=django_auth)
+@paginate(PageNumberPagination, page_size=PAGE_SIZE)
 def list_joint(request: HttpRequest) -> Any:
     return visible_joint_tasks(request.user)
 

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("findings/", findings.finding_list, name="inspections-findings"),
     path("findings/<int:pk>/", findings.finding_detail, name="inspections-finding"),
+    path("findings/files/<int:pk>/", findings.finding_file, name="inspections-finding-file"),
     path(
         "findings/<int:pk>/<str:decision>/",
         findings.finding_review,
@@ -31,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("joint/", joint.joint_list, name="inspections-joint-list"),
     path("joint/new/", joint.joint_new, name="inspections-joint-new"),
     path("joint/<int:pk>/", joint.joint_detail, name="inspections-joint"),
+    path("joint/files/<int:pk>/", joint.joint_file, name="inspections-joint-file"),
     path("joint/<int:pk>/<str:action>/", joint.joint_action, name="inspections-joint-action"),
     path(
         "handovers/<int:pk>/receive/", joint.handover_receive, name="inspections-handover-receive"

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/", tasks.task_detail, name="supervision-task"),
     path("tasks/<int:pk>/result/", tasks.record_result, name="supervision-task-result"),
     path("tasks/<int:pk>/evidence/", tasks.add_evidence, name="supervision-task-evidence"),
+    path("evidence/<int:pk>/", tasks.evidence_download, name="supervision-evidence"),
     path("tasks/<int:pk>/replace/", tasks.replace, name="supervision-task-replace"),
     path("results/<int:pk>/publish/", tasks.publish_result, name="supervision-result-publish"),
     path("overdue/", tasks.overdue, name="supervision-overdue"),

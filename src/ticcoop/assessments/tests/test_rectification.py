@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from datetime import timedelta
@@ -28,6 +27,7 @@ from ticcoop.assessments.queries import is_overdue
 from ticcoop.assessments.tests import factories as af
 from ticcoop.registry.models import Institution, InstitutionMembership
 from ticcoop.testing import factories
+from ticcoop.testing.downloads import assert_downloads
 
 pytestmark = pytest.mark.django_db
 API = "/api/assessments/nonconformities"
@@ -115,12 +115,7 @@ def test_evidence_downloads_for_readers_only_with_its_digest(nc: Nonconformity) 
     url = f"/assessments/evidence/{stored.pk}/"
     assert url in lab.get(f"/assessments/nonconformities/{nc.pk}/").content.decode()
     for reader in (lab, as_user(factories.regulator("14"))):
-        response = reader.get(url)
-        assert b"".join(response.streaming_content) == content
-        assert response["Content-Type"] == "application/octet-stream"
-        assert response["Content-Disposition"].startswith("attachment;")
-        digest = base64.b64decode(response["Repr-Digest"].split(":")[1])
-        assert digest == hashlib.sha256(content).digest()
+        assert_downloads(reader, url, content)
     assert as_user(lab_user(factories.institution("14"))).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to the login page
 

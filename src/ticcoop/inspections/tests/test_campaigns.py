@@ -42,6 +42,8 @@ def test_draw_through_the_api_gives_a_fair_reproducible_rotation() -> None:
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
+    listed = client.get("/api/inspections/campaigns").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == pk
     drawn = client.post(
         f"/api/inspections/campaigns/{pk}/draw",
         {"seed": "公开种子2025"},

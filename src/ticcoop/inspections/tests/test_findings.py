@@ -23,6 +23,7 @@ from ticcoop.inspections.services.findings import record_finding
 from ticcoop.inspections.tests import factories as f
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.testing import factories
+from ticcoop.testing.downloads import assert_downloads
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,11 @@ def test_who_may_see_and_act_on_a_finding(setup: dict[str, Any]) -> None:
         severity="major",
     )
     url = f"/api/inspections/findings/{finding.pk}"
-    assert _client(factories.regulator("12")).get(url).status_code == 200  # inspected region
+    inspected = _client(factories.regulator("12"))
+    assert inspected.get(url).status_code == 200  # the inspected region
+    listed = inspected.get("/api/inspections/findings").json()
+    assert listed == {"items": [inspected.get(url).json()], "count": 1}
+    assert _client(factories.regulator("13")).get("/api/inspections/findings").json()["count"] == 0
     assert _client(factories.user(Role.NATIONAL_OBSERVER)).get(url).status_code == 200
     assert _client(factories.regulator("13")).get(url).status_code == 404
     other_lab = f.lab_user(factories.institution("12"))
@@ -166,6 +171,47 @@ def test_evidence_files_are_stored_with_their_sha256(setup: dict[str, Any]) -> N
     assert Finding.objects.get(pk=finding.pk).status == FindingStatus.SUBMITTED
 
 
+def test_finding_files_download_for_readers_only_with_their_digest(
+    setup: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    evidence, rectified = b"<html><script>alert(1)</script></html>", "整改记录".encode()
+    finding = record_finding(
+        setup["inspector"],
+        setup["target"],
+        clause=setup["clause"],
+        description="记录不全",
+        severity="minor",
+        files=[SimpleUploadedFile("现场.html", evidence, content_type="text/html")],
+    )
+    lab = _client(setup["lab"])
+    page_url = f"/inspections/findings/{finding.pk}/"
+    lab.post(page_url, {"text": "已整改", "attachments": [SimpleUploadedFile("r.txt", rectified)]})
+    files = {
+        content: f"/inspections/findings/files/{FindingFile.objects.get(sha256=digest).pk}/"
+        for content, digest in (
+            (evidence, hashlib.sha256(evidence).hexdigest()),
+            (rectified, hashlib.sha256(rectified).hexdigest()),
+        )
+    }
+    page = lab.get(page_url).content.decode()
+    assert all(url in page for url in files.values())
+    readers = [
+        lab,
+        _client(setup["inspector"]),
+        _client(setup["organiser"]),
+        _client(factories.regulator("12")),
+        _client(factories.user(Role.NATIONAL_OBSERVER)),
+    ]
+    for reader in readers:
+        for content, url in files.items():
+            assert_downloads(reader, url, content)
+    other_lab = f.lab_user(factories.institution("12"))
+    for outsider in (_client(factories.regulator("13")), _client(other_lab)):
+        assert outsider.get(files[evidence]).status_code == 404
+    assert Client().get(files[evidence]).status_code == 302  # to the login page
+
+
 def test_closing_needs_a_result_for_every_target(setup: dict[str, Any]) -> None:
     from django.core.exceptions import ValidationError
 
@@ -202,4 +248,22 @@ def test_case_library_hides_names_unless_published(setup: dict[str, Any]) -> Non
     assert name in public.get("/inspections/cases/").content.decode()
     counts = public.get("/api/inspections/cases/counts").json()
     assert counts[0]["by_region"] == {"12": 1} and counts[0]["total"] == 1
-    assert public.get("/api/inspections/cases?region=11").json() == []
+    listed = public.get("/api/inspections/cases?region=12").json()
+    assert listed["count"] == 1 and listed["items"][0]["institution"] == name
+    assert public.get("/api/inspections/cases?region=11").json() == {"items": [], "count": 0}
+
+
+def test_case_library_api_anonymises_one_page_at_a_time(setup: dict[str, Any]) -> None:
+    for text in ("样品标识不清", "人员未授权", "设备未检定"):
+        record_finding(
+            setup["inspector"],
+            setup["target"],
+            clause=setup["clause"],
+            description=text,
+            severity="minor",
+        )
+    second = Client().get("/api/inspections/cases?page=2&page_size=2").json()
+    assert second["count"] == 3
+    assert [(c["description"], c["institution"]) for c in second["items"]] == [
+        ("设备未检定", "（已隐去）")
+    ]

@@ -5,12 +5,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ticcoop.accounts.roles import Role
-from ticcoop.inspections.models import CaseHandover, JointTask, JointTaskStatus
+from ticcoop.inspections.models import CaseHandover, JointTask, JointTaskFile, JointTaskStatus
 from ticcoop.inspections.tests import factories as f
 from ticcoop.testing import factories
+from ticcoop.testing.downloads import assert_downloads
 
 pytestmark = pytest.mark.django_db
 
@@ -93,14 +95,42 @@ def test_only_participants_team_and_observers_see_a_task(regulators: dict[str, A
     ):
         assert _client(user).get(f"/inspections/joint/{pk}/").status_code == 200
         assert _client(user).get(f"/api/inspections/joint/{pk}").status_code == 200
+        assert _client(user).get("/api/inspections/joint").json()["count"] == 1
     outsider = _client(regulators["14"])
     assert outsider.get(f"/inspections/joint/{pk}/").status_code == 404
     assert outsider.get(f"/api/inspections/joint/{pk}").status_code == 404
-    assert outsider.get("/api/inspections/joint").json() == []
+    assert outsider.get("/api/inspections/joint").json() == {"items": [], "count": 0}
     assert _post(outsider, f"/api/inspections/joint/{pk}/accept").status_code == 404
     lab = f.lab_user(factories.institution("11"))
     assert _client(lab).get(f"/inspections/joint/{pk}/").status_code == 404
     assert Client().get(f"/api/inspections/joint/{pk}").status_code == 401
+
+
+def test_shared_files_download_for_participants_only_with_their_digest(
+    regulators: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    content = b"<html><script>alert(1)</script></html>"
+    member = f.inspector("13", with_user=True)
+    pk = _propose(_client(regulators["11"]), member_ids=[member.pk]).json()["id"]
+    for code in ("12", "13"):
+        _post(_client(regulators[code]), f"/api/inspections/joint/{pk}/accept")
+    upload = SimpleUploadedFile("现场.html", content, content_type="text/html")
+    tj = _client(regulators["12"])
+    tj.post(f"/inspections/joint/{pk}/note/", {"text": "天津场所记录", "attachments": [upload]})
+    url = f"/inspections/joint/files/{JointTaskFile.objects.get(task_id=pk).pk}/"
+    assert url in tj.get(f"/inspections/joint/{pk}/").content.decode()
+    for user in (
+        regulators["11"],
+        regulators["12"],
+        member.user,
+        factories.user(Role.NATIONAL_OBSERVER),
+    ):
+        assert_downloads(_client(user), url, content)
+    lab = f.lab_user(factories.institution("11"))
+    for outsider in (regulators["14"], lab):
+        assert _client(outsider).get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login page
 
 
 def test_bad_proposals_get_precise_errors(regulators: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ticcoop.accounts.queries import can_write_region
 from ticcoop.assessments.models import CriteriaClause
 from ticcoop.inspections.forms import RectificationForm, ReviewForm
-from ticcoop.inspections.models import Finding, FindingStatus
+from ticcoop.inspections.models import Finding, FindingFile, FindingStatus
 from ticcoop.inspections.queries import (
     access_finding,
     as_case,
@@ -27,6 +27,7 @@ from ticcoop.inspections.queries import (
 from ticcoop.inspections.services import findings as services
 from ticcoop.pages import run
 from ticcoop.regions.models import Region
+from ticcoop.uploads import download
 
 PAGE_SIZE = 20
 
@@ -95,6 +96,14 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_form": ReviewForm(),
     }
     return render(request, "inspections/finding_detail.html", context)
+
+
+@login_required
+def finding_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence of a finding or of its rectification, for whoever may read the finding."""
+    stored = get_object_or_404(FindingFile.objects.select_related("finding__target__pair"), pk=pk)
+    access_finding(request.user, stored.finding)
+    return download(stored)
 
 
 @login_required

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ticcoop.inspections.forms import HandoverForm, JointTaskForm, NoteForm, ReportForm
-from ticcoop.inspections.models import CaseHandover, JointTask
+from ticcoop.inspections.models import CaseHandover, JointTask, JointTaskFile
 from ticcoop.inspections.queries import (
     access_joint_task,
     may_contribute_to_joint_task,
@@ -20,6 +20,7 @@ from ticcoop.inspections.services import joint as services
 from ticcoop.pages import run
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
+from ticcoop.uploads import download
 
 
 @login_required
@@ -87,6 +88,14 @@ def joint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "handover_form": HandoverForm(),
     }
     return render(request, "inspections/joint_detail.html", context)
+
+
+@login_required
+def joint_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A file shared in a joint task, for whoever may read the task."""
+    stored = get_object_or_404(JointTaskFile.objects.select_related("task"), pk=pk)
+    access_joint_task(request.user, stored.task)
+    return download(stored)
 
 
 @login_required

@@ -18,6 +18,7 @@ from ticcoop.supervision.models import (
     BatchStatus,
     Ceremony,
     CeremonyStatus,
+    EvidenceFile,
     InspectorAvailability,
     ResultKind,
     Task,
@@ -26,6 +27,7 @@ from ticcoop.supervision.models import (
 )
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
+from ticcoop.testing.downloads import assert_downloads
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +153,30 @@ def test_results_evidence_publication_and_overdue(
     task.refresh_from_db()
     assert result.published_at is not None and task.status == TaskStatus.DONE
     assert task.target_name not in bj.get("/supervision/overdue/").content.decode()
+
+
+def test_evidence_downloads_for_readers_only_with_its_digest(
+    regulators: dict[str, Any], settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    content = b"<html><script>alert(1)</script></html>"
+    batch = f.drawn_batch(regulators)
+    task = batch.tasks.filter(region__code="11", status=TaskStatus.ASSIGNED).first()
+    assert task is not None
+    member = task.team.select_related("expert").first()
+    assert member is not None
+    member.expert.user = factories.user(Role.INSPECTOR, "11")
+    member.expert.save()
+    bj = _client(regulators["11"])
+    upload = SimpleUploadedFile("现场照片.html", content, content_type="text/html")
+    bj.post(f"/supervision/tasks/{task.pk}/evidence/", {"file": upload})
+    url = f"/supervision/evidence/{EvidenceFile.objects.get(task=task).pk}/"
+    inspector = _client(member.expert.user)
+    assert url in inspector.get(f"/supervision/tasks/{task.pk}/").content.decode()
+    for reader in (bj, inspector, _client(factories.user(Role.NATIONAL_OBSERVER))):
+        assert_downloads(reader, url, content)
+    assert _client(regulators["12"]).get(url).status_code == 403  # as for the task itself
+    assert Client().get(url).status_code == 302  # to the login page
 
 
 def test_inspectors_see_their_own_tasks(regulators: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,8 +15,9 @@ from ticcoop.accounts.queries import region_id_of_user
 from ticcoop.pages import paginate, run, submit
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.forms import EvidenceForm, ReasonForm, ResultForm
-from ticcoop.supervision.models import Task, TaskResult
+from ticcoop.supervision.models import EvidenceFile, Task, TaskResult
 from ticcoop.supervision.services.replacements import REPLACEABLE
+from ticcoop.uploads import download
 
 
 @login_required
@@ -107,6 +108,14 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     upload = form.cleaned_data["file"]
     action = lambda: services.add_evidence(request.user, task, upload.name, upload)  # noqa: E731
     return run(request, action, _("上传证据"), "supervision-task", task.pk)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A task's evidence file, for whoever may open the task."""
+    stored = get_object_or_404(EvidenceFile.objects.select_related("task"), pk=pk)
+    queries.access_task(request.user, stored.task)
+    return download(stored)
 
 
 @login_required
