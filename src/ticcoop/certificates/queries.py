@@ -93,6 +93,7 @@ def assessments_awaiting_issue(user: Any) -> QuerySet[Assessment]:
         kind=AssessmentKind.INITIAL,
         status=AssessmentStatus.CONCLUDED,
         conclusion__in=PASSING_CONCLUSIONS,
+        certificates__isnull=True,  # an assessment is the basis of one initial issue
     ).exclude(Exists(live))
     regions = writable_region_ids(user)
     if regions is not None:

@@ -194,6 +194,14 @@ def _check_issue_basis(institution: Institution, assessment: Assessment | None) 
     refusal = assessment_allows_issue(assessment)
     if refusal is not None:
         raise ValidationError({"assessment": refusal})
+    earlier = assessment.certificates.order_by("issue_date").first()
+    if earlier is not None:
+        raise ValidationError(
+            {
+                "assessment": _("该评审已是证书%(number)s的发证依据，一次评审只能首次发证一次")
+                % {"number": earlier.number}
+            }
+        )
     held = live_certificate_of(institution)
     if held is not None:
         raise ValidationError(

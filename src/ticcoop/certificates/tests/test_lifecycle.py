@@ -128,6 +128,15 @@ def test_one_live_certificate_per_institution() -> None:
         issue("13", institution=first.institution)
 
 
+def test_an_assessment_is_the_basis_of_one_initial_issue_only() -> None:
+    old_day = TODAY() - timedelta(days=6 * 366 + 10)  # that certificate has expired since
+    first = issue("13", issue_date=old_day)
+    assert first.effective_status() == "expired"
+    with pytest.raises(ValidationError, match=f"已是证书{first.number}的发证依据"):
+        issue("13", institution=first.institution, assessment=first.assessment)
+    assert issue("13", institution=first.institution).assessment != first.assessment
+
+
 def test_a_closed_institution_gets_no_certificate() -> None:
     holder = factories.institution("13", status=InstitutionStatus.CLOSED)
     with pytest.raises(ValidationError, match="不能发证"):
