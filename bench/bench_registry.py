@@ -8,7 +8,7 @@ BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432, created and drop
 2. gunicorn (2 workers) on 127.0.0.1:8765; a bounded loopback load generator (threads,
    keep-alive connections, fixed request count and time limit) measures requests/s, p50
    and p99 for: certificate search by institution-name fragment, search by parameter, token
-   verification (API) and the public verify page.
+   verification (API) and the public verify page; the institution search (API) too.
 
 Reference in the same run: ``/.well-known/ticcoop-keys.json`` (one tiny query, no search),
 so the ratio shows what search/verify cost on top of the framework.  BENCH_INSTITUTIONS
@@ -203,6 +203,10 @@ def run(
             ],
             "search parameter": [f"/api/certificates?q={quote(p)}" for p in PARAMETERS],
             "search number": [f"/api/certificates?q={n}" for n in numbers],
+            "institution search (API)": [
+                f"/api/institutions?q={quote(rng.choice(WORDS) + rng.choice(WORDS))}"
+                for _ in range(50)
+            ],
             "search page (HTML)": [
                 f"/certificates/?q={quote(rng.choice(WORDS) + rng.choice(WORDS))}"
                 for _ in range(50)
