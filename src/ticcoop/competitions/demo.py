@@ -1,5 +1,6 @@
-"""Demo data: a finished 2025 competition organised by Hebei (published, with awards) and a
-competition organised by Beijing that is open for registration.  Deterministic from the seed.
+"""Demo data: a finished 2025 competition organised by Hebei (published, with awards), one
+organised by Tianjin that is in progress (its judges have logins and can score) and one
+organised by Beijing that is open for registration.  Deterministic from the seed.
 
 The finished one replays history: registrations and raw scores are bulk-inserted (they are
 not user actions), every lifecycle step — number draw, confirmation, publication, signed
@@ -11,11 +12,15 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from ticcoop.accounts.demo import demo_password_hash, region_prefix
+from ticcoop.accounts.roles import Role
+from ticcoop.accounts.services import create_user
 from ticcoop.competitions import services
 from ticcoop.competitions.models import (
     BlindResult,
@@ -86,25 +91,7 @@ def _finished(rng: random.Random, organiser: User) -> Competition:
         status=CompetitionStatus.REGISTRATION_OPEN, draw_seed=f"demo-{rng.randrange(10**8)}",
     )  # fmt: skip
     disciplines = _disciplines(competition)
-    contestants: list[Contestant] = []
-    for region in Region.objects.filter(is_active=True):
-        pool = list(
-            Institution.objects.filter(region=region, status=InstitutionStatus.OPERATING).order_by(
-                "pk"
-            )[: PER_REGION * len(disciplines)]
-        )
-        if not pool:
-            continue
-        for index, discipline in enumerate(disciplines):
-            for slot in range(PER_REGION):
-                institution = pool[(index * PER_REGION + slot) % len(pool)]
-                contestants.append(Contestant(
-                    competition=competition, discipline=discipline,
-                    person_name=person_name(rng), staff_number=f"{region.code}{len(contestants):04d}",
-                    institution=institution, region=region, status=ContestantStatus.CONFIRMED,
-                    decided_at=_at(2025, 5, 20),
-                ))  # fmt: skip
-    Contestant.objects.bulk_create(contestants)
+    _register(rng, competition, disciplines, decided_at=_at(2025, 5, 20))
     experts = list(Expert.objects.filter(is_expert=True).order_by("pk"))
     for discipline in disciplines:
         for expert in rng.sample(experts, min(6, len(experts))):
@@ -121,6 +108,34 @@ def _finished(rng: random.Random, organiser: User) -> Competition:
         scores_confirmed_at=_at(2025, 6, 20), published_at=_at(2025, 6, 26)
     )
     return competition
+
+
+def _register(
+    rng: random.Random,
+    competition: Competition,
+    disciplines: list[Discipline],
+    decided_at: datetime,
+) -> None:
+    """Confirmed registrations: PER_REGION contestants per discipline from every region."""
+    contestants: list[Contestant] = []
+    for region in Region.objects.filter(is_active=True):
+        pool = list(
+            Institution.objects.filter(region=region, status=InstitutionStatus.OPERATING).order_by(
+                "pk"
+            )[: PER_REGION * len(disciplines)]
+        )
+        if not pool:
+            continue
+        for index, discipline in enumerate(disciplines):
+            for slot in range(PER_REGION):
+                institution = pool[(index * PER_REGION + slot) % len(pool)]
+                contestants.append(Contestant(
+                    competition=competition, discipline=discipline,
+                    person_name=person_name(rng), staff_number=f"{region.code}{len(contestants):04d}",
+                    institution=institution, region=region, status=ContestantStatus.CONFIRMED,
+                    decided_at=decided_at,
+                ))  # fmt: skip
+    Contestant.objects.bulk_create(contestants)
 
 
 def _scores(rng: random.Random, competition: Competition) -> None:
@@ -163,14 +178,11 @@ def _item(rng: random.Random, maximum: int, skill: float) -> int:
     return min(maximum, max(0, round(maximum * (0.8 + 0.06 * skill + rng.gauss(0, 0.05)))))
 
 
-def _open(organiser: User, year: int) -> Competition:
-    now = timezone.now()
+def _set_up(organiser: User, region_code: str, **fields: Any) -> Competition:
+    """A current-year competition of two disciplines, set up and opened through the services."""
     competition = services.save_competition(organiser, Competition(
-        organiser_region=Region.objects.get(code="11"),
-        title="华北五地检验检测技能比武（北京赛区）", year=year,
-        registration_opens=now - timedelta(days=3), registration_closes=now + timedelta(days=30),
-        schedule="报名截止后两周内举行", venue="北京市 中国计量科学研究院昌平院区",
-        rules_text=RULES,
+        organiser_region=Region.objects.get(code=region_code), year=timezone.localdate().year,
+        rules_text=RULES, **fields,
     ))  # fmt: skip
     for code, name, sample, unit, reference, sigma_rule, sigma_value in DISCIPLINES[:2]:
         services.save_discipline(organiser, Discipline(
@@ -182,14 +194,74 @@ def _open(organiser: User, year: int) -> Competition:
     return services.open_registration(organiser, competition)
 
 
+def _open(organiser: User) -> Competition:
+    now = timezone.now()
+    return _set_up(
+        organiser, "11", title="华北五地检验检测技能比武（北京赛区）",
+        registration_opens=now - timedelta(days=3), registration_closes=now + timedelta(days=30),
+        schedule="报名截止后两周内举行", venue="北京市 中国计量科学研究院昌平院区",
+    )  # fmt: skip
+
+
+def _in_progress(rng: random.Random, organiser: User) -> Competition:
+    """Registration closed and numbers drawn; the practical operation is being judged."""
+    now = timezone.now()
+    competition = _set_up(
+        organiser, "12", title="华北五地检验检测技能比武（天津赛区）",
+        registration_opens=now - timedelta(days=40), registration_closes=now - timedelta(days=5),
+        schedule=f"{timezone.localdate():%Y-%m-%d} 理论考试、盲样检测、实操评审",
+        venue="天津市 天津市产品质量监督检测技术研究院", draw_seed=f"demo-{rng.randrange(10**8)}",
+    )  # fmt: skip
+    disciplines = list(competition.disciplines.all())
+    _register(rng, competition, disciplines, decided_at=now - timedelta(days=10))
+    for region in Region.objects.filter(is_active=True):
+        experts = Expert.objects.filter(region=region, is_expert=True).order_by("pk")
+        for discipline, expert in zip(disciplines, experts, strict=False):
+            services.add_judge(organiser, discipline, expert)
+    services.close_registration(organiser, competition)
+    return services.start_competition(organiser, competition)
+
+
+def _judge_logins(competition: Competition) -> None:
+    """A login per judge, named ``judge_<region>_<n>`` (n-th judge of the region), linked to
+    the judge's expert record: that is how the score sheet recognises its judge."""
+    password_hash = demo_password_hash()
+    numbers: dict[int, int] = {}
+    for judge in competition.judges.select_related("expert__region").order_by(
+        "expert__region__code", "pk"
+    ):
+        expert = judge.expert
+        numbers[expert.region_id] = numbers.get(expert.region_id, 0) + 1
+        user = create_user(
+            actor=None,
+            username=f"judge_{region_prefix(expert.region)}_{numbers[expert.region_id]}",
+            password=None,
+            role=Role.INSPECTOR,
+            region=expert.region,
+            display_name=expert.name,
+        )
+        User.objects.filter(pk=user.pk).update(password=password_hash)
+        Expert.objects.filter(pk=expert.pk).update(user=user)
+
+
+def judge_logins() -> list[str]:
+    """The demo judges' logins, for the account list printed by ``ticcoop demo-data``."""
+    users = User.objects.filter(expert__in=Judge.objects.values("expert"))
+    return list(users.order_by("pk").values_list("username", flat=True))
+
+
 def load(seed: int) -> str:
     rng = random.Random(seed)
     hebei = User.objects.get(username="heb_regulator")
+    tianjin = User.objects.get(username="tj_regulator")
     beijing = User.objects.get(username="bj_regulator")
     finished = _finished(rng, hebei)
-    open_one = _open(beijing, timezone.localdate().year)
+    running = _in_progress(rng, tianjin)
+    _judge_logins(running)
+    open_one = _open(beijing)
     awards = finished.contestants.filter(award__isnull=False).count()
     return (
-        f"已生成技能比武 2 项：{finished.year}年河北主办（{finished.contestants.count()} 名选手，"
-        f"{awards} 份获奖证书，结果已公布）；北京主办（{open_one.get_status_display()}）。"
+        f"已生成技能比武 3 项：{finished.year}年河北主办（{finished.contestants.count()} 名选手，"
+        f"{awards} 份获奖证书，结果已公布）；天津主办（{running.get_status_display()}，"
+        f"{running.judges.count()} 名评委可登录评分）；北京主办（{open_one.get_status_display()}）。"
     )

@@ -1,4 +1,6 @@
-"""Demo data: a completed joint batch (京津冀) with published results, and an open batch per region."""
+"""Demo data: a completed joint batch (京津冀) with published results and one 递补 (a drawn
+institution found out of business, replaced from the published list), and an open batch per
+region."""
 
 from __future__ import annotations
 
@@ -7,22 +9,25 @@ import random
 from datetime import date
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ticcoop.accounts.demo import region_prefix
 from ticcoop.methods.seed import commit_for
 from ticcoop.regions.models import Region
-from ticcoop.supervision import services
+from ticcoop.supervision import queries, services
 from ticcoop.supervision.models import (
     InspectionItem,
     InspectionPlan,
     ResultKind,
+    Task,
     TaskStatus,
 )
 from ticcoop.supervision.snapshot import INSTITUTION_TYPE
 
 JOINT_REGIONS = ("11", "12", "13")
 RESULTS = [ResultKind.NO_PROBLEM] * 6 + [ResultKind.RECTIFY] * 2 + [ResultKind.FILED]
+REPLACEMENT_REASON = "现场核实：机构已停业，经营场所已转租，无法实施检查"
 
 
 def _regulator(region: Region) -> User:
@@ -65,6 +70,16 @@ def _reveal(seed: int, label: str, code: str) -> str:
     return hashlib.sha256(f"demo-{seed}-{label}-{code}".encode()).hexdigest()
 
 
+def _replace_one(regulators: dict[str, User], tasks: list[Task]) -> None:
+    """递补 the first drawn target whose stratum still has a published replacement."""
+    for task in tasks:
+        try:
+            services.replace_target(regulators[task.region.code], task, REPLACEMENT_REASON)
+        except ValidationError:
+            continue  # that stratum's list is exhausted (small demo populations)
+        return
+
+
 def load(seed: int) -> str:
     rng = random.Random(seed + 11)
     regions = {r.code: r for r in Region.objects.filter(is_active=True).order_by("code")}
@@ -87,6 +102,8 @@ def load(seed: int) -> str:
     services.enter_public_value(regulators["11"], ceremony, dice)
     for code in JOINT_REGIONS:
         services.reveal_seed(regulators[code], ceremony, _reveal(seed, ceremony.label, code))
+    drawn = list(batch.tasks.select_related("region").order_by("target_code"))
+    _replace_one(regulators, drawn)
     tasks = list(batch.tasks.select_related("region").order_by("target_code"))
     today = timezone.localdate()
     for task in tasks:
@@ -104,4 +121,8 @@ def load(seed: int) -> str:
             regulators[code], region, f"{region.short_name}双随机抽查计划", [region], items[code]
         )
         services.create_batch(regulators[code], own)
-    return f"双随机监管：1 个已完成的联合批次（{len(tasks)} 项任务），{len(regions)} 个待抽取批次"
+    return (
+        f"双随机监管：1 个已完成的联合批次（{len(tasks)} 项任务，"
+        f"{queries.replacement_tasks(batch).count()} 项递补），"
+        f"{len(regions)} 个待抽取批次"
+    )

@@ -10,6 +10,7 @@ from django.db import transaction
 from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from ticcoop.accounts.demo import DEMO_PASSWORD, create_demo_accounts, demo_password_hash
+from ticcoop.competitions.demo import judge_logins
 from ticcoop.registry import demo as registry_demo
 from ticcoop.registry.models import Institution
 
@@ -74,3 +75,4 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.username:<18} {account.role} {account.region}")
         self.stdout.write(f"  机构用户：{'、'.join(lab_users)}")
+        self.stdout.write(f"  比武评委：{'、'.join(judge_logins())}")
