@@ -8,7 +8,7 @@ what passes becomes the write plan that importing.py carries out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ticcoop.accounts.queries import can_write_region
 from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.scope import ScopeRow
-from ticcoop.certificates.tables import COLUMNS, INSTITUTIONS, Table, label_spellings
+from ticcoop.certificates.tables import COLUMNS, INSTITUTIONS, Table, choice_lookup
 from ticcoop.certificates.validity import expiry_for
 from ticcoop.methods import ids
 from ticcoop.regions.models import Region
@@ -51,13 +51,9 @@ def credit_code_problem(code: str) -> str | None:
     return _("格式不符合GB 32100-2015：%(reason)s") % {"reason": reason}
 
 
-def _choice(value: str, choices: Iterable[tuple[str, Any]], default: str) -> str | None:
-    if not value:
-        return default
-    for key, label in choices:
-        if value == key or value in label_spellings(label):
-            return str(key)
-    return None
+def _choice(value: str, lookup: dict[str, str], default: str) -> str | None:
+    """The key ``value`` spells (see ``choice_lookup``), ``default`` if empty, else None."""
+    return lookup.get(value) if value else default
 
 
 def _parse_date(value: str) -> date | None:
@@ -84,6 +80,11 @@ class ImportChecker:
         self.changed_institutions: list[Institution] = []
         self.certificates: dict[str, dict[str, Any]] = {}
         self.scopes: dict[str, list[ScopeRow]] = defaultdict(list)
+        self.institution_statuses = choice_lookup(InstitutionStatus.choices)
+        self.risk_classes = choice_lookup(RiskClass.choices)
+        self.certificate_statuses = choice_lookup(
+            c for c in CertificateStatus.choices if c[0] != CertificateStatus.EXPIRED
+        )
 
     def error(self, table: Table, row: int, name: str | None, message: str) -> None:
         if table.label:
@@ -154,9 +155,9 @@ class ImportChecker:
             self.error(table, row, "credit_code", message)
             return
         status = _choice(
-            values.get("status", ""), InstitutionStatus.choices, InstitutionStatus.OPERATING
+            values.get("status", ""), self.institution_statuses, InstitutionStatus.OPERATING
         )
-        risk = _choice(values.get("risk_class", ""), RiskClass.choices, RiskClass.B)
+        risk = _choice(values.get("risk_class", ""), self.risk_classes, RiskClass.B)
         if status is None:
             labels = "、".join(str(label) for _key, label in InstitutionStatus.choices)
             self.error(table, row, "status", _("应为%(choices)s之一") % {"choices": labels})
@@ -261,9 +262,7 @@ class ImportChecker:
             self.error(table, row, "expiry_date", message)
             return
         status = _choice(
-            values.get("status", ""),
-            [c for c in CertificateStatus.choices if c[0] != "expired"],
-            CertificateStatus.VALID,
+            values.get("status", ""), self.certificate_statuses, CertificateStatus.VALID
         )
         if status is None:
             message = _("应为有效、暂停、撤销、注销之一（过期由有效期自动判断）")

@@ -64,13 +64,17 @@ def file_labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
         return {str(key): str(label) for key, label in choices}
 
 
-def label_spellings(label: Any) -> set[str]:
-    """A choice label in every language of the site (a file may come from an English page)."""
-    spellings = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            spellings.add(str(label))
-    return spellings
+def choice_lookup(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Every way a file may spell a choice — its key, or its label in any language of the site
+    (a file may come from an English page) — mapped to the key.  Built once per import: the
+    labels are translated here, not for every row."""
+    lookup: dict[str, str] = {}
+    for key, label in choices:
+        lookup.setdefault(str(key), str(key))
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                lookup.setdefault(str(label), str(key))
+    return lookup
 
 
 class FileProblem(ValueError):
