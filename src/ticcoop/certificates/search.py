@@ -21,7 +21,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import islice
+
+from django.db.models import QuerySet
 
 from ticcoop.bulk import update_rows
 from ticcoop.certificates.models import Certificate, ScopeItem
@@ -45,51 +46,37 @@ def search_key(number: str, credit_code: str, name: str, scope: Iterable[tuple[s
     return SEPARATOR + SEPARATOR.join(dict.fromkeys(p for p in normalised if p)) + SEPARATOR
 
 
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    iterator = iter(ids)
-    while chunk := list(islice(iterator, CHUNK)):
-        yield chunk
-
-
-def _computed_keys(certificate_ids: list[int]) -> dict[int, str]:
-    scope: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    rows = ScopeItem.objects.filter(certificate_id__in=certificate_ids).order_by(
-        "certificate_id", "position", "pk"
-    )
-    for certificate_id, parameter, standard_code in rows.values_list(
-        "certificate_id", "parameter", "standard_code"
-    ):
-        scope[certificate_id].append((parameter, standard_code))
-    holders = Certificate.objects.filter(pk__in=certificate_ids).values_list(
-        "pk", "number", "institution__credit_code", "institution__name"
-    )
-    return {pk: search_key(number, code, name, scope[pk]) for pk, number, code, name in holders}
+def _stale(certificates: QuerySet[Certificate]) -> Iterator[tuple[int, str, str]]:
+    """(pk, number, the key its data gives) of every certificate whose stored key differs."""
+    ids = list(certificates.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        scope: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        rows = ScopeItem.objects.filter(certificate_id__in=chunk).order_by(
+            "certificate_id", "position", "pk"
+        )
+        for certificate_id, parameter, standard_code in rows.values_list(
+            "certificate_id", "parameter", "standard_code"
+        ):
+            scope[certificate_id].append((parameter, standard_code))
+        holders = Certificate.objects.filter(pk__in=chunk).values_list(
+            "pk", "number", "search_key", "institution__credit_code", "institution__name"
+        )
+        for pk, number, stored, code, name in holders:
+            key = search_key(number, code, name, scope[pk])
+            if key != stored:
+                yield pk, number, key
 
 
 def refresh_search_keys_of_holders(institution_ids: Iterable[int]) -> int:
     """Recompute the keys of these institutions' certificates after the holders changed name
     or credit code without ``save()`` (signal-less bulk writes); returns how many changed."""
-    ids = Certificate.objects.filter(institution_id__in=list(institution_ids)).values_list(
-        "pk", flat=True
-    )
-    changed = 0
-    for chunk in _chunks(list(ids)):
-        keys = _computed_keys(chunk)
-        stored = dict(Certificate.objects.filter(pk__in=chunk).values_list("pk", "search_key"))
-        stale = [
-            Certificate(pk=pk, search_key=key) for pk, key in keys.items() if stored.get(pk) != key
-        ]
-        update_rows(stale, ["search_key"])
-        changed += len(stale)
-    return changed
+    held = Certificate.objects.filter(institution_id__in=list(institution_ids))
+    stale = [Certificate(pk=pk, search_key=key) for pk, _number, key in _stale(held)]
+    update_rows(stale, ["search_key"])
+    return len(stale)
 
 
 def stale_search_keys() -> list[str]:
     """Numbers of certificates whose stored key is not what their data gives (should be [])."""
-    stale = []
-    ids = Certificate.objects.order_by("pk").values_list("pk", flat=True)
-    for chunk in _chunks(list(ids)):
-        keys = _computed_keys(chunk)
-        stored = Certificate.objects.filter(pk__in=chunk).values_list("pk", "number", "search_key")
-        stale += [number for pk, number, key in stored if keys[pk] != key]
-    return stale
+    return [number for _pk, number, _key in _stale(Certificate.objects.all())]
