@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -17,8 +17,16 @@ from django.utils.translation import gettext as _
 PAGE_SIZE = 25
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def paginate(
+    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], size: int = PAGE_SIZE
+) -> Page[Any]:
+    return Paginator(rows, size).get_page(request.GET.get("page"))
+
+
+def page_number(request: HttpRequest) -> int:
+    """The requested page (``?page=``), 1 when absent or not a number."""
+    number = request.GET.get("page", "")
+    return int(number) if number.isdigit() else 1
 
 
 def run(request: HttpRequest, action: Callable[[], Any], done: str, *target: Any) -> HttpResponse:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from ticcoop.assessments.models import (
 )
 from ticcoop.assessments.services.assessments import OutcomeRow, Plan
 from ticcoop.assessments.services.rectification import may_review
+from ticcoop.pages import paginate
 from ticcoop.regions.models import Region
 from ticcoop.uploads import download
 
@@ -64,7 +64,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     if status:
         assessments = assessments.filter(status=status)
     context = {
-        "page": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, assessments, PAGE_SIZE),
         "regions": Region.objects.filter(is_active=True),
         "statuses": AssessmentStatus.choices,
         "region_code": region_code,
@@ -216,7 +216,7 @@ def nonconformity_list(request: HttpRequest) -> HttpResponse:
     if region_code:
         ncs = ncs.filter(assessment__institution__region__code=region_code)
     context = {
-        "page": Paginator(ncs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, ncs, PAGE_SIZE),
         "statuses": NonconformityStatus.choices,
         "regions": Region.objects.filter(is_active=True),
         "status": status,
@@ -232,7 +232,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
     region_id = region_id_of_user(request.user)
     region = Region.objects.filter(pk=region_id).first() if region_id else None
     context = {
-        "page": Paginator(ncs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, ncs, PAGE_SIZE),
         "title": _("逾期未完成整改"),
         "overdue_view": True,
         "region": region,
@@ -293,7 +293,7 @@ def expert_pool(request: HttpRequest) -> HttpResponse:
     region_code = request.GET.get("region", "")
     experts = queries.search_experts(text, specialty, region_code)
     context = {
-        "page": Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, experts, PAGE_SIZE),
         "regions": Region.objects.filter(is_active=True),
         "q": text,
         "specialty": specialty,

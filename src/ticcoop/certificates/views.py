@@ -25,7 +25,7 @@ from ticcoop.certificates.importing import import_registry
 from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.pdf import render_certificate_pdf
 from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
-from ticcoop.pages import paginate, submit
+from ticcoop.pages import page_number, paginate, submit
 from ticcoop.regions.models import Region
 
 PAGE_SIZE = 20
@@ -35,10 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     region_code = request.GET.get("region", "")
     status = request.GET.get("status", "")
-    number = request.GET.get("page", "")
-    page = queries.search_page(
-        text, region_code, status, int(number) if number.isdigit() else 1, PAGE_SIZE
-    )
+    page = queries.search_page(text, region_code, status, page_number(request), PAGE_SIZE)
     context = {
         "page": page,
         "q": text,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from ticcoop.disclosure import queries
+from ticcoop.pages import paginate
 from ticcoop.supervision import queries as supervision
 from ticcoop.supervision.models import TaskStatus
 
@@ -34,7 +34,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 
 def draws(request: HttpRequest) -> HttpResponse:
-    page = Paginator(supervision.public_batches(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, supervision.public_batches(), PAGE_SIZE)
     return render(request, "disclosure/draws.html", {"page": page})
 
 
@@ -69,7 +69,7 @@ def draw_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 def results(request: HttpRequest) -> HttpResponse:
     found = supervision.published_results()
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, found, PAGE_SIZE)
     return render(request, "disclosure/results.html", {"page": page})
 
 

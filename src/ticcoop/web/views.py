@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import access_region_write, can_write_region
 from ticcoop.certificates.queries import certificates_of
+from ticcoop.pages import page_number
 from ticcoop.regions.models import Region
 from ticcoop.registry import services
 from ticcoop.registry.models import Institution, InstitutionStatus
@@ -28,10 +29,7 @@ def institution_search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     region_code = request.GET.get("region", "")
     status = request.GET.get("status", "")
-    number = request.GET.get("page", "")
-    page = search_institutions(
-        text, region_code, status, int(number) if number.isdigit() else 1, PAGE_SIZE
-    )
+    page = search_institutions(text, region_code, status, page_number(request), PAGE_SIZE)
     context = {
         "page": page,
         "q": text,

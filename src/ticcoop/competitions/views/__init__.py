@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -37,12 +36,11 @@ from ticcoop.competitions.models import (
 from ticcoop.competitions.pdf import render_award_pdf
 from ticcoop.competitions.views._common import PAGE_SIZE
 from ticcoop.competitions.views._common import attempt as _attempt
+from ticcoop.pages import paginate
 
 
 def competition_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.visible_competitions(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, queries.visible_competitions(request.user), PAGE_SIZE)
     context = {
         "competitions": page.object_list,
         "page": page,
@@ -54,9 +52,7 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     competition = get_object_or_404(queries.visible_competitions(request.user), pk=pk)
     institution = queries.institution_of(request.user)
-    page = Paginator(queries.contestants_for(request.user, competition), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, queries.contestants_for(request.user, competition), PAGE_SIZE)
     context = {
         "competition": competition,
         "disciplines": competition.disciplines.all(),

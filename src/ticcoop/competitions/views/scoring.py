@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from ticcoop.competitions.compute import blind_sheet
 from ticcoop.competitions.forms import BlindResultForm, JudgeAssignForm, JudgeScoreForm
 from ticcoop.competitions.models import CompetitionStatus, Judge, SigmaRule, Stage
 from ticcoop.competitions.views._common import PAGE_SIZE, attempt, organised
+from ticcoop.pages import paginate
 
 
 @login_required
@@ -46,7 +46,7 @@ def blind_results(request: HttpRequest, pk: int) -> HttpResponse:
         "discipline": discipline,
         "sigma_rule": SigmaRule(discipline.sigma_rule).label if discipline else "",
         "sheet": sheet,
-        "page": Paginator(sheet.rows if sheet else [], PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, sheet.rows if sheet else [], PAGE_SIZE),
         "z_rule": competition.points_rule().describe(),
         "corrections": competition.reached(CompetitionStatus.SCORES_CONFIRMED),
     }
@@ -82,7 +82,7 @@ def judge_assignments(request: HttpRequest, pk: int) -> HttpResponse:
         "competition": competition,
         "form": form,
         "query": query,
-        "page": Paginator(judges, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, judges, PAGE_SIZE),
     }
     return render(request, "competitions/judges.html", context)
 
@@ -91,7 +91,7 @@ def judge_assignments(request: HttpRequest, pk: int) -> HttpResponse:
 def judging(request: HttpRequest) -> HttpResponse:
     """The logged-in judge's assignments."""
     judges = queries.judges_of_user(request.user).order_by("-competition__year", "pk")
-    page = Paginator(judges, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, judges, PAGE_SIZE)
     return render(request, "competitions/judging.html", {"page": page})
 
 
@@ -122,7 +122,7 @@ def judge_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         "competition": competition,
         "form": form,
         "rubric": rubric,
-        "page": Paginator(queries.judge_sheet(judge), PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, queries.judge_sheet(judge), PAGE_SIZE),
         "open": competition.reached(CompetitionStatus.IN_PROGRESS)
         and competition.status != CompetitionStatus.RESULTS_PUBLISHED,
         "corrections": competition.reached(CompetitionStatus.SCORES_CONFIRMED),

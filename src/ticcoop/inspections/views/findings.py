@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +24,7 @@ from ticcoop.inspections.queries import (
     visible_findings,
 )
 from ticcoop.inspections.services import findings as services
-from ticcoop.pages import run
+from ticcoop.pages import paginate, run
 from ticcoop.regions.models import Region
 from ticcoop.uploads import download
 
@@ -41,7 +40,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         findings = overdue(findings)
     elif status:
         findings = findings.filter(status=status)
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, findings, PAGE_SIZE)
     context = {
         "page": page,
         "status": status,
@@ -145,7 +144,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     field = request.GET.get("field", "")
     region = request.GET.get("region", "")
     findings = case_library(text, clause, field, region)
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, findings, PAGE_SIZE)
     regions = list(Region.objects.filter(is_active=True))
     context = {
         "page": page,

@@ -9,13 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from ticcoop.pages import paginate
 from ticcoop.proficiency import queries, services
 from ticcoop.proficiency.charts import KINDS, ChartData, chart_png
 from ticcoop.proficiency.models import (
@@ -50,7 +50,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if status:
         rounds = rounds.filter(status=status)
     context = {
-        "page": Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, rounds, PAGE_SIZE),
         "regions": Region.objects.filter(is_active=True),
         "statuses": RoundStatus.choices,
         "region": region,
@@ -220,7 +220,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     elif which == "overdue":
         actions = queries.overdue_actions(actions)
     context = {
-        "page": Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paginate(request, actions, PAGE_SIZE),
         "show": which,
     }
     return render(request, "proficiency/action_list.html", context)

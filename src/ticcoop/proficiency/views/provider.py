@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ticcoop.pages import paginate
 from ticcoop.proficiency import queries, services
 from ticcoop.proficiency.forms import (
     DEFAULT_ITEMS,
@@ -72,7 +72,7 @@ def item_checks(request: HttpRequest, pk: int) -> HttpResponse:
     checks = round_.item_checks.select_related("measurand", "decided_by").order_by(
         "measurand__order", "kind"
     )
-    page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, checks, PAGE_SIZE)
     context = {
         "round": round_,
         "hom": hom,
@@ -103,7 +103,7 @@ def references(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("pt-round-references", pk=pk)
     stored = {r.measurand_id: r for r in round_.references.all()}
     measurands = round_.scheme.measurands.all()
-    page = Paginator(measurands, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, measurands, PAGE_SIZE)
     context = {
         "round": round_,
         "method": AssignedValueMethod(method),
