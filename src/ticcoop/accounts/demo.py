@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -23,6 +24,7 @@ class DemoAccount:
     region: str
 
 
+@cache
 def demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)  # hashed once for all accounts: PBKDF2 is slow on purpose
 
