@@ -26,7 +26,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 DEFAULT_KEYS = "ticcoop-keys.json"
 #: A token anywhere in text or bytes (base64url parts; the verifier does the strict checks).
-TOKEN_PATTERN = re.compile(rb"TC1\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*")
+TOKEN_PATTERN = re.compile(rb"TC1(?:-SM2)?\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*")
 MAX_PDF_BYTES = 50 * 1024 * 1024
 
 LABELS = {
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="ticcoop verify-certificate",
         description="离线核验证书二维码中的签名令牌（无需数据库）",
     )
-    parser.add_argument("source", help="令牌（TC1.…）、核验网址，或证书 PDF 文件路径")
+    parser.add_argument("source", help="令牌（TC1.… 或 TC1-SM2.…）、核验网址，或证书 PDF 文件路径")
     parser.add_argument(
         "--keys",
         default=DEFAULT_KEYS,
@@ -68,7 +68,7 @@ def tokens_in(data: bytes) -> list[str]:
 def extract_token(source: str) -> tuple[str | None, str]:
     """(token or None, where it came from) for a token, URL or PDF path."""
     text = unquote(source.strip())
-    if text.startswith("TC1."):
+    if text.startswith(("TC1.", "TC1-SM2.")):
         return text, "命令行"
     path = Path(source)
     if path.is_file():
@@ -76,7 +76,7 @@ def extract_token(source: str) -> tuple[str | None, str]:
             return None, f"文件 {path} 过大"
         found = tokens_in(path.read_bytes())
         if not found:
-            return None, f"文件 {path} 中没有找到 TC1. 令牌"
+            return None, f"文件 {path} 中没有找到 TC1 令牌"
         return found[0], f"文件 {path}"
     found = tokens_in(text.encode("utf-8", "replace"))
     if found:

@@ -1,6 +1,7 @@
 """The one settings module: everything that differs between machines comes from the environment.
 
-Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE.
+Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE,
+TICCOOP_SIGNING_ALGORITHM.
 """
 
 from __future__ import annotations
@@ -140,3 +141,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Signatures (docs/methods/signing.md) ---------------------------------------------------
+# Algorithm of newly created issuer keys: "SM2" (国密, the default) or "Ed25519". Existing keys
+# keep their algorithm; a region moves to the other one by key rotation.
+TICCOOP_SIGNING_ALGORITHM = env_str("TICCOOP_SIGNING_ALGORITHM", "SM2")
+if TICCOOP_SIGNING_ALGORITHM not in ("SM2", "Ed25519"):
+    raise ImproperlyConfigured("TICCOOP_SIGNING_ALGORITHM must be SM2 or Ed25519")

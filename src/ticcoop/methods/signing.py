@@ -1,19 +1,23 @@
-"""Compact Ed25519-signed payloads for certificate QR codes, with key rotation.
+"""Compact signed payloads (Ed25519 or SM2) for certificate QR codes, with key rotation.
 
-Pure Python (``cryptography`` only), no Django imports.  See docs/methods/signing.md.
+Pure Python (``cryptography`` for Ed25519, :mod:`ticcoop.methods.sm2` for SM2), no Django
+imports.  See docs/methods/signing.md.
 
 Token layout (all ASCII, fits QR byte mode)::
 
-    TC1.<kid>.<payload>.<signature>
+    TC1.<kid>.<payload>.<signature>        Ed25519 (RFC 8032)
+    TC1-SM2.<kid>.<payload>.<signature>    SM2 with SM3 (GM/T 0003, GM/T 0004)
 
-* ``TC1`` — format and version tag;
-* ``kid`` — key id: first 16 lower-case hex characters of SHA-256 of the raw
-  32-byte Ed25519 public key (RFC 8032);
+* ``TC1`` / ``TC1-SM2`` — format version and the signature algorithm, which must be the
+  algorithm of the key named by the kid (no algorithm confusion);
+* ``kid`` — key id: first 16 lower-case hex characters of SHA-256 of the raw public key
+  (32 bytes for Ed25519, the 65-byte uncompressed point for SM2);
 * ``payload`` — base64url without padding (RFC 4648 §5) of the canonical JSON
   of the fields: keys sorted, separators ``(",", ":")``, ``ensure_ascii=False``,
   UTF-8; values are strings or integers;
-* ``signature`` — base64url without padding of the 64-byte Ed25519 signature
-  of the ASCII bytes ``TC1.<kid>.<payload>`` (everything before the last dot).
+* ``signature`` — base64url without padding of the signature of the ASCII bytes
+  ``<tag>.<kid>.<payload>`` (everything before the last dot): the 64-byte Ed25519 signature,
+  or the DER ``SEQUENCE {r, s}`` of SM2 (user id ``1234567812345678``).
 
 Putting the kid before the payload (instead of at the end) lets the signature
 cover the version tag and the kid as one contiguous prefix, as in JWS compact
@@ -33,16 +37,19 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
 
+from ticcoop.methods import sm2
+
 __all__ = [
-    "ALGORITHM",
-    "TOKEN_PREFIX",
+    "ALGORITHMS",
+    "DEFAULT_ALGORITHM",
+    "TOKEN_TAGS",
     "KeyRing",
     "KeySetError",
     "KeyStatus",
@@ -61,14 +68,20 @@ __all__ = [
     "verify_payload",
 ]
 
-TOKEN_PREFIX = "TC1"  # noqa: S105 - format tag, not a secret
-ALGORITHM = "Ed25519"
+ALGORITHMS = ("Ed25519", "SM2")
+# New keys are SM2: what a provincial cryptography assessment (密评, GB/T 39786-2021) expects;
+# Ed25519 keys keep verifying and can still be chosen (README, "Signing algorithm").
+DEFAULT_ALGORITHM = "SM2"
+TOKEN_TAGS = {"Ed25519": "TC1", "SM2": "TC1-SM2"}
+_ALGORITHM_OF_TAG = {tag: name for name, tag in TOKEN_TAGS.items()}
+_PUBLIC_KEY_LENGTHS = {"Ed25519": 32, "SM2": sm2.PUBLIC_KEY_LENGTH}
 MAX_TOKEN_LENGTH = 4096  # a version-40 QR code holds at most 2953 bytes
 KEYSET_FORMAT = 1
 
 KeyStatus = Literal["active", "retired", "revoked"]
 _STATUSES: tuple[KeyStatus, ...] = ("active", "retired", "revoked")
 FieldValue = str | int
+PrivateKey = Any  # Ed25519PrivateKey or an SM2 key object of methods.sm2
 
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _KID = re.compile(r"[0-9a-f]{16}")
@@ -120,13 +133,29 @@ def canonical_json(fields: Mapping[str, FieldValue]) -> bytes:
 
 
 def key_id(public_key: Ed25519PublicKey | bytes) -> str:
-    """First 16 hex characters of SHA-256 of the raw 32-byte public key."""
+    """First 16 hex characters of SHA-256 of the raw public key (32 or 65 bytes)."""
     raw = public_key if isinstance(public_key, bytes) else _raw_public(public_key)
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def _raw_public(public_key: Ed25519PublicKey) -> bytes:
     return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def algorithm_of(private_key: PrivateKey) -> str:
+    """"SM2" or "Ed25519"; TypeError for any other key."""
+    if sm2.is_private_key(private_key):
+        return "SM2"
+    if isinstance(private_key, Ed25519PrivateKey):
+        return "Ed25519"
+    raise TypeError(f"unsupported private key type {type(private_key).__name__}")
+
+
+def raw_public_key(private_key: PrivateKey) -> bytes:
+    """The raw public key of a private key: 32 bytes (Ed25519) or 65 bytes (SM2)."""
+    if algorithm_of(private_key) == "SM2":
+        return sm2.public_point(private_key)
+    return _raw_public(private_key.public_key())
 
 
 # ---------------------------------------------------------------- public keys
@@ -137,16 +166,27 @@ class PublicKey:
     """One published verification key of an issuer (region code or "platform")."""
 
     issuer: str
-    public_key: bytes  # raw 32 bytes
+    public_key: bytes  # raw: 32 bytes (Ed25519) or the 65-byte point 04||x||y (SM2)
     status: KeyStatus
     valid_from: date
     revoked_at: date | None = None
+    algorithm: str = "Ed25519"
 
     def __post_init__(self) -> None:
         if not _ISSUER.fullmatch(self.issuer):
             raise KeySetError(f"issuer {self.issuer!r} must be a 2-digit region code or 'platform'")
-        if len(self.public_key) != 32:
-            raise KeySetError(f"public key must be 32 bytes, not {len(self.public_key)}")
+        if self.algorithm not in ALGORITHMS:
+            raise KeySetError(f"algorithm {self.algorithm!r} must be one of {', '.join(ALGORITHMS)}")
+        expected = _PUBLIC_KEY_LENGTHS[self.algorithm]
+        if len(self.public_key) != expected:
+            raise KeySetError(
+                f"{self.algorithm} public key must be {expected} bytes, not {len(self.public_key)}"
+            )
+        if self.algorithm == "SM2":
+            try:
+                sm2.z_value(self.public_key)  # checks the point is on the curve
+            except sm2.Sm2Error as exc:
+                raise KeySetError(str(exc)) from exc
         if self.status not in _STATUSES:
             raise KeySetError(f"status {self.status!r} must be one of {', '.join(_STATUSES)}")
         if (self.status == "revoked") != (self.revoked_at is not None):
@@ -157,22 +197,26 @@ class PublicKey:
         return key_id(self.public_key)
 
     def to_dict(self) -> dict[str, str | None]:
-        return {
+        entry = {
             "kid": self.kid,
             "issuer": self.issuer,
-            "algorithm": ALGORITHM,
+            "algorithm": self.algorithm,
             "public_key": _b64encode(self.public_key),
             "status": self.status,
             "valid_from": self.valid_from.isoformat(),
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
         }
+        if self.algorithm == "SM2":
+            # For verifiers with OpenSSL alone (docs/methods/signing.md).
+            entry["public_key_pem"] = sm2.public_key_pem(self.public_key)
+        return entry
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PublicKey:
         """Parse one entry of the published key set; raises KeySetError."""
         try:
-            if data["algorithm"] != ALGORITHM:
-                raise KeySetError(f"algorithm {data['algorithm']!r} is not {ALGORITHM}")
+            if data["algorithm"] not in ALGORITHMS:
+                raise KeySetError(f"algorithm {data['algorithm']!r} is not one of {ALGORITHMS}")
             raw = _strict_b64decode(data["public_key"])
             if raw is None:
                 raise KeySetError("public_key is not canonical base64url")
@@ -183,8 +227,12 @@ class PublicKey:
                 status=data["status"],
                 valid_from=date.fromisoformat(data["valid_from"]),
                 revoked_at=date.fromisoformat(revoked) if revoked else None,
+                algorithm=data["algorithm"],
             )
-            Ed25519PublicKey.from_public_bytes(raw)
+            if key.algorithm == "Ed25519":
+                Ed25519PublicKey.from_public_bytes(raw)
+            elif data.get("public_key_pem") != sm2.public_key_pem(raw):
+                raise KeySetError("public_key_pem does not match public_key")
         except KeySetError:
             raise
         except (KeyError, TypeError, ValueError) as exc:
@@ -238,24 +286,30 @@ class PublicKeySet:
 # --------------------------------------------------------------- private keys
 
 
-def private_key_to_pem(private_key: Ed25519PrivateKey) -> str:
+def private_key_to_pem(private_key: PrivateKey) -> str:
     """PKCS#8 PEM (unencrypted; the Django side encrypts or protects storage)."""
-    return private_key.private_bytes(
+    if algorithm_of(private_key) == "SM2":
+        return sm2.private_key_to_pem(private_key)
+    return private_key.private_bytes(  # type: ignore[no-any-return]
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode("ascii")
 
 
-def private_key_from_pem(pem: str | bytes) -> Ed25519PrivateKey:
-    """Load a PKCS#8 PEM Ed25519 private key; raises KeySetError otherwise."""
+def private_key_from_pem(pem: str | bytes) -> PrivateKey:
+    """Load a PKCS#8 PEM Ed25519 or SM2 private key; raises KeySetError otherwise."""
     data = pem.encode("ascii") if isinstance(pem, str) else pem
     try:
         key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as exc:
-        raise KeySetError(f"not a PEM private key: {exc}") from exc
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # cryptography knows no SM2 curve: such a key is read by methods.sm2.
+        try:
+            return sm2.private_key_from_pem(data)
+        except sm2.Sm2Error as exc:
+            raise KeySetError(str(exc)) from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeySetError("PEM private key is not an Ed25519 key")
+        raise KeySetError("PEM private key is neither an Ed25519 nor an SM2 key")
     return key
 
 
@@ -264,19 +318,25 @@ class SigningKey:
     """A private key with its publication metadata."""
 
     issuer: str
-    private_key: Ed25519PrivateKey
+    private_key: PrivateKey
     valid_from: date
     status: KeyStatus = "active"
     revoked_at: date | None = None
 
     @property
+    def algorithm(self) -> str:
+        return algorithm_of(self.private_key)
+
+    @property
     def public(self) -> PublicKey:
-        raw = _raw_public(self.private_key.public_key())
-        return PublicKey(self.issuer, raw, self.status, self.valid_from, self.revoked_at)
+        raw = raw_public_key(self.private_key)
+        return PublicKey(
+            self.issuer, raw, self.status, self.valid_from, self.revoked_at, self.algorithm
+        )
 
     @property
     def kid(self) -> str:
-        return key_id(self.private_key.public_key())
+        return key_id(raw_public_key(self.private_key))
 
     def to_pem(self) -> str:
         return private_key_to_pem(self.private_key)
@@ -292,9 +352,14 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def generate_key(issuer: str, valid_from: date | None = None) -> SigningKey:
-    """Generate a new active Ed25519 key for ``issuer`` (region code or "platform")."""
-    key = SigningKey(issuer, Ed25519PrivateKey.generate(), valid_from or _today())
+def generate_key(
+    issuer: str, valid_from: date | None = None, algorithm: str = DEFAULT_ALGORITHM
+) -> SigningKey:
+    """Generate a new active key for ``issuer`` (region code or "platform")."""
+    if algorithm not in ALGORITHMS:
+        raise KeySetError(f"algorithm {algorithm!r} must be one of {', '.join(ALGORITHMS)}")
+    private_key = sm2.generate_private_key() if algorithm == "SM2" else Ed25519PrivateKey.generate()
+    key = SigningKey(issuer, private_key, valid_from or _today())
     key.public  # noqa: B018 - validates the issuer
     return key
 
@@ -347,14 +412,18 @@ class VerifiedPayload:
     key_status: KeyStatus
 
 
-def sign_payload(fields: Mapping[str, FieldValue], private_key: Ed25519PrivateKey, kid: str) -> str:
-    """Return ``TC1.<kid>.<payload>.<signature>`` (see the module docstring)."""
-    expected = key_id(private_key.public_key())
+def sign_payload(fields: Mapping[str, FieldValue], private_key: PrivateKey, kid: str) -> str:
+    """Return ``<tag>.<kid>.<payload>.<signature>`` (see the module docstring)."""
+    algorithm = algorithm_of(private_key)
+    expected = key_id(raw_public_key(private_key))
     if kid != expected:
         raise ValueError(f"kid {kid!r} does not belong to this private key ({expected})")
-    signed = f"{TOKEN_PREFIX}.{kid}.{_b64encode(canonical_json(fields))}"
-    signature = private_key.sign(signed.encode("ascii"))
-    return f"{signed}.{_b64encode(signature)}"
+    signed = f"{TOKEN_TAGS[algorithm]}.{kid}.{_b64encode(canonical_json(fields))}".encode("ascii")
+    if algorithm == "SM2":
+        signature = sm2.sign(private_key, signed)
+    else:
+        signature = private_key.sign(signed)
+    return f"{signed.decode('ascii')}.{_b64encode(signature)}"
 
 
 def _split(token: object) -> tuple[str, str, str, str]:
@@ -366,8 +435,9 @@ def _split(token: object) -> tuple[str, str, str, str]:
     if len(parts) != 4:
         raise SignatureInvalid(f"token has {len(parts)} parts, expected 4")
     prefix, kid, payload, signature = parts
-    if prefix != TOKEN_PREFIX:
-        raise SignatureInvalid(f"unknown token format {prefix[:8]!r}, expected {TOKEN_PREFIX!r}")
+    if prefix not in _ALGORITHM_OF_TAG:
+        expected = " or ".join(repr(tag) for tag in _ALGORITHM_OF_TAG)
+        raise SignatureInvalid(f"unknown token format {prefix[:8]!r}, expected {expected}")
     if not _KID.fullmatch(kid):
         raise SignatureInvalid("key id is not 16 lower-case hex characters")
     return prefix, kid, payload, signature
@@ -405,17 +475,30 @@ def verify_payload(token: str, keyset: PublicKeySet) -> VerifiedPayload:
     token's age, since a compromised key could back-date anything.
     """
     prefix, kid, payload_b64, signature_b64 = _split(token)
+    algorithm = _ALGORITHM_OF_TAG[prefix]
     payload = _b64decode(payload_b64, "payload")
     signature = _b64decode(signature_b64, "signature")
-    if len(signature) != 64:
+    if algorithm == "Ed25519" and len(signature) != 64:
         raise SignatureInvalid(f"signature is {len(signature)} bytes, expected 64")
+    if algorithm == "SM2" and sm2.canonical_signature(signature) is None:
+        raise SignatureInvalid("SM2 signature is not one canonical DER SEQUENCE {r, s}")
     key = _lookup(kid, keyset)
+    if key.algorithm != algorithm:
+        raise SignatureInvalid(f"token is {algorithm} but key {kid} is {key.algorithm}")
     signed = f"{prefix}.{kid}.{payload_b64}".encode("ascii")
+    if not _signature_matches(key, signed, signature):
+        raise SignatureInvalid(f"signature does not match key {kid}")
+    return VerifiedPayload(_decode_fields(payload), kid, key.issuer, key.status)
+
+
+def _signature_matches(key: PublicKey, signed: bytes, signature: bytes) -> bool:
+    if key.algorithm == "SM2":
+        return sm2.verify(key.public_key, signed, signature)
     try:
         Ed25519PublicKey.from_public_bytes(key.public_key).verify(signature, signed)
-    except (InvalidSignature, ValueError) as exc:
-        raise SignatureInvalid(f"signature does not match key {kid}") from exc
-    return VerifiedPayload(_decode_fields(payload), kid, key.issuer, key.status)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 # --------------------------------------------------------------- scope digest

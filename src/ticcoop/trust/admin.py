@@ -19,13 +19,14 @@ from ticcoop.trust.models import SigningKeyRecord
 
 @admin.register(SigningKeyRecord)
 class SigningKeyRecordAdmin(admin.ModelAdmin):
-    list_display = ["kid", "issuer", "status", "valid_from", "retired_at", "revoked_at"]
-    list_filter = ["issuer", "status"]
+    list_display = ["kid", "issuer", "algorithm", "status", "valid_from", "retired_at", "revoked_at"]
+    list_filter = ["issuer", "algorithm", "status"]
     search_fields = ["kid", "issuer", "revocation_reason"]
     # The private key is never displayed: it is not among the fields at all.
     fields = (
         "issuer",
         "kid",
+        "algorithm",
         "public_key",
         "status",
         "valid_from",
@@ -35,7 +36,7 @@ class SigningKeyRecordAdmin(admin.ModelAdmin):
         "created_at",
     )
     readonly_fields = fields
-    actions = ["rotate_selected", "revoke_selected"]
+    actions = ["rotate_selected", "rotate_selected_to_sm2", "rotate_selected_to_ed25519", "revoke_selected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -46,20 +47,39 @@ class SigningKeyRecordAdmin(admin.ModelAdmin):
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         if not request.user.is_superuser:
-            actions.pop("rotate_selected", None)
-            actions.pop("revoke_selected", None)
+            for name in self.actions:
+                actions.pop(name, None)
         return actions
 
     @admin.action(description=gettext_lazy("轮换所选密钥的签发方（生成新密钥，旧密钥停用）"))
     def rotate_selected(self, request: HttpRequest, queryset: QuerySet[SigningKeyRecord]) -> None:
+        self._rotate(request, queryset, None)
+
+    @admin.action(description=gettext_lazy("轮换为 SM2 国密密钥（旧密钥停用，仍可核验）"))
+    def rotate_selected_to_sm2(
+        self, request: HttpRequest, queryset: QuerySet[SigningKeyRecord]
+    ) -> None:
+        self._rotate(request, queryset, "SM2")
+
+    @admin.action(description=gettext_lazy("轮换为 Ed25519 密钥（旧密钥停用，仍可核验）"))
+    def rotate_selected_to_ed25519(
+        self, request: HttpRequest, queryset: QuerySet[SigningKeyRecord]
+    ) -> None:
+        self._rotate(request, queryset, "Ed25519")
+
+    def _rotate(
+        self, request: HttpRequest, queryset: QuerySet[SigningKeyRecord], algorithm: str | None
+    ) -> None:
         for issuer in sorted(set(queryset.values_list("issuer", flat=True))):
             try:
-                record = services.rotate_key(request.user, issuer)
+                record = services.rotate_key(request.user, issuer, algorithm)
             except (PermissionDenied, ValidationError) as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 return
             self.message_user(
-                request, _("%(issuer)s 的新密钥：%(kid)s") % {"issuer": issuer, "kid": record.kid}
+                request,
+                _("%(issuer)s 的新密钥：%(kid)s（%(algorithm)s）")
+                % {"issuer": issuer, "kid": record.kid, "algorithm": record.algorithm},
             )
 
     @admin.action(description=gettext_lazy("吊销所选密钥（需填写原因）"))

@@ -22,6 +22,11 @@ class KeyStatus(models.TextChoices):
     REVOKED = "revoked", _("已吊销（不再核验）")
 
 
+class Algorithm(models.TextChoices):
+    SM2 = "SM2", _("SM2（国密，GM/T 0003）")
+    ED25519 = "Ed25519", _("Ed25519（RFC 8032）")
+
+
 class SigningKeyRecord(models.Model):
     issuer = models.CharField(
         _("签发方"),
@@ -32,7 +37,10 @@ class SigningKeyRecord(models.Model):
         help_text=_("地区代码 11–15，00 表示国家认监委，platform 表示平台"),
     )
     kid = models.CharField(_("密钥编号"), max_length=16, unique=True)
-    public_key = models.CharField(_("公钥（base64url）"), max_length=64)
+    algorithm = models.CharField(
+        _("签名算法"), max_length=8, choices=Algorithm.choices, default=Algorithm.ED25519
+    )
+    public_key = models.CharField(_("公钥（base64url）"), max_length=128)
     private_key_pem = models.TextField(_("私钥（PEM）"), editable=False)
     status = models.CharField(
         _("状态"), max_length=8, choices=KeyStatus.choices, default=KeyStatus.ACTIVE

@@ -27,12 +27,13 @@ def public_key_of(record: SigningKeyRecord) -> signing.PublicKey:
         status=record.status,  # type: ignore[arg-type]
         valid_from=record.valid_from,
         revoked_at=revoked_on,
+        algorithm=record.algorithm,
     )
 
 
 def public_keyset() -> PublicKeySet:
     """Every issuer's keys, active, retired and revoked (as /.well-known/ticcoop-keys.json)."""
-    fields = ("issuer", "public_key", "status", "valid_from", "revoked_at")
+    fields = ("issuer", "algorithm", "public_key", "status", "valid_from", "revoked_at")
     return PublicKeySet(public_key_of(record) for record in SigningKeyRecord.objects.only(*fields))
 
 

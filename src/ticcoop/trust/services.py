@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,12 +20,19 @@ from ticcoop.methods import signing
 from ticcoop.trust.models import KeyStatus, SigningKeyRecord
 
 
-def _new_record(issuer: str) -> SigningKeyRecord:
-    key = signing.generate_key(issuer, valid_from=timezone.localdate())
+def _new_record(issuer: str, algorithm: str | None = None) -> SigningKeyRecord:
+    """A new active key; its algorithm is the deployment's (TICCOOP_SIGNING_ALGORITHM) unless named."""
+    algorithm = algorithm or settings.TICCOOP_SIGNING_ALGORITHM
+    if algorithm not in signing.ALGORITHMS:
+        raise ValidationError(
+            {"algorithm": _("不支持的签名算法：%(algorithm)s") % {"algorithm": algorithm}}
+        )
+    key = signing.generate_key(issuer, valid_from=timezone.localdate(), algorithm=algorithm)
     public = key.public.to_dict()
     record = SigningKeyRecord(
         issuer=issuer,
         kid=key.kid,
+        algorithm=algorithm,
         public_key=str(public["public_key"]),
         private_key_pem=key.to_pem(),
         status=KeyStatus.ACTIVE,
@@ -59,7 +67,7 @@ def ensure_signing_key(issuer: str) -> SigningKeyRecord:
 
 
 def sign_fields(issuer: str, fields: Mapping[str, str | int]) -> str:
-    """Sign ``fields`` with the issuer's active key: ``TC1.<kid>.<payload>.<signature>``."""
+    """Sign ``fields`` with the issuer's active key: ``<tag>.<kid>.<payload>.<signature>``."""
     record = ensure_signing_key(issuer)
     return signing.sign_payload(fields, record.signing_key().private_key, record.kid)
 
@@ -82,8 +90,12 @@ def _require_superuser(actor: Any) -> None:
 
 
 @transaction.atomic
-def rotate_key(actor: Any, issuer: str) -> SigningKeyRecord:
-    """New active key for ``issuer``; the old one is retired (still verifies, no longer signs)."""
+def rotate_key(actor: Any, issuer: str, algorithm: str | None = None) -> SigningKeyRecord:
+    """New active key for ``issuer``; the old one is retired (still verifies, no longer signs).
+
+    ``algorithm`` ("SM2" or "Ed25519", default the deployment's) lets a region move from
+    Ed25519 to SM2: what the old key signed keeps verifying with the retired key.
+    """
     _require_superuser(actor)
     _check_issuer(issuer)
     with audit_as(actor):
@@ -96,7 +108,7 @@ def rotate_key(actor: Any, issuer: str) -> SigningKeyRecord:
             old.status = KeyStatus.RETIRED
             old.retired_at = timezone.now()
             old.save(update_fields=["status", "retired_at"])
-        return _new_record(issuer)
+        return _new_record(issuer, algorithm)
 
 
 @transaction.atomic

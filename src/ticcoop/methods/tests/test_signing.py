@@ -1,4 +1,7 @@
-"""Tests for ticcoop.methods.signing (Ed25519 compact tokens, key sets, scope digest)."""
+"""Tests for ticcoop.methods.signing (Ed25519 compact tokens, key sets, scope digest).
+
+The SM2 side of the same module is tested in test_sm2.py.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from ticcoop.methods.signing import (
 FIELDS: dict[str, str | int] = {"cert": "240112340567", "lab": "检测中心", "v": 3}
 B64URL_AND_DOT = string.ascii_letters + string.digits + "-_."
 
-KEY = generate_key("11", date(2024, 1, 1))
+KEY = generate_key("11", date(2024, 1, 1), algorithm="Ed25519")
 KEYSET = PublicKeySet([KEY.public])
 TOKEN = sign_payload(FIELDS, KEY.private_key, KEY.kid)
 
@@ -99,7 +102,7 @@ def test_token_shaped_text_raises_only_signature_invalid(text: str) -> None:
 
 
 def test_wrong_key_and_unknown_kid() -> None:
-    other = generate_key("11", date(2024, 1, 1))
+    other = generate_key("11", date(2024, 1, 1), algorithm="Ed25519")
     forged = sign_payload(FIELDS, other.private_key, other.kid)
     assert _reject(forged) == f"not valid: unknown key {other.kid}"
     # a forger who reuses the genuine kid with their own key
@@ -166,7 +169,7 @@ def test_sign_payload_checks_kid_and_field_types() -> None:
 
 
 def test_keyset_json_round_trip_and_shape() -> None:
-    revoked = generate_key("platform", date(2023, 5, 1)).revoked(date(2024, 2, 2))
+    revoked = generate_key("platform", date(2023, 5, 1), "Ed25519").revoked(date(2024, 2, 2))
     keyset = PublicKeySet([KEY.public, revoked.public])
     document = json.loads(keyset.to_json())
     assert document["format"] == 1
@@ -229,7 +232,10 @@ def test_private_key_pem_round_trip() -> None:
 def test_generate_key_checks_issuer() -> None:
     with pytest.raises(KeySetError, match="issuer"):
         generate_key("Beijing")
-    assert isinstance(generate_key("platform").private_key, Ed25519PrivateKey)
+    assert generate_key("platform").algorithm == "SM2"  # the default for new keys
+    assert isinstance(generate_key("platform", algorithm="Ed25519").private_key, Ed25519PrivateKey)
+    with pytest.raises(KeySetError, match="algorithm"):
+        generate_key("platform", algorithm="RSA")
     assert isinstance(SigningKey, type)
 
 

@@ -139,3 +139,24 @@ def test_admin_actions_refused_to_regulators() -> None:
     assert SigningKeyRecord.objects.count() == 1
     record.refresh_from_db()
     assert record.status == "active"
+
+
+def test_new_keys_follow_the_setting_and_rotation_moves_a_region_to_sm2(
+    root: User, client: Client, settings: object
+) -> None:
+    """A region signing with Ed25519 rotates to SM2: old tokens still verify, new ones are SM2."""
+    settings.TICCOOP_SIGNING_ALGORITHM = "Ed25519"  # type: ignore[attr-defined]
+    old_token = services.sign_fields("15", {"n": "old"})
+    assert old_token.startswith("TC1.") and services.ensure_signing_key("15").algorithm == "Ed25519"
+    new = services.rotate_key(root, "15", "SM2")
+    assert new.algorithm == "SM2"
+    new_token = services.sign_fields("15", {"n": "new"})
+    assert new_token.startswith(f"TC1-SM2.{new.kid}.")
+    document = json.loads(client.get("/.well-known/ticcoop-keys.json").content)
+    algorithms = {entry["kid"]: entry["algorithm"] for entry in document["keys"]}
+    assert algorithms == {old_token.split(".")[1]: "Ed25519", new.kid: "SM2"}
+    keyset = published(client)
+    assert verify_payload(old_token, keyset).key_status == "retired"
+    assert verify_payload(new_token, keyset).fields == {"n": "new"}
+    with pytest.raises(ValidationError, match="RSA"):
+        services.rotate_key(root, "15", "RSA")
