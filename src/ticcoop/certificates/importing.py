@@ -133,18 +133,16 @@ def _write_certificates(checker: ImportChecker, actor: Any, report: ImportReport
         for number, entry in checker.certificates.items()
         if (plan := _plan_certificate(checker, number, entry, holders, old_scopes)) is not None
     ]
-    signers: dict[str, Callable[[dict[str, str | int]], str]] = {}
-    versions = []
-    for certificate, rows, _scope_changed in plans:
-        issuer = certificate.issuer_code
-        if issuer not in signers:
-            signers[issuer] = trust.signer(issuer)
-        versions.append(
-            new_version(
-                certificate, rows, action=VersionAction.IMPORT, reason="批量导入",
-                actor=actor, sign=signers[issuer], save=False,
-            )
-        )  # fmt: skip
+    batch = trust.BatchSigner()
+    versions = [
+        new_version(
+            certificate, rows, action=VersionAction.IMPORT, reason="批量导入",
+            actor=actor, sign=batch.for_issuer(certificate.issuer_code), save=False,
+        )
+        for certificate, rows, _scope_changed in plans
+    ]  # fmt: skip
+    for version, token in zip(versions, batch.sign_all(), strict=True):
+        version.token = token
     new = [c for c, _rows, _changed in plans if c.pk is None]
     updated = [c for c, _rows, _changed in plans if c.pk is not None]
     Certificate.objects.bulk_create(new, batch_size=BATCH)

@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Literal
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -143,7 +144,7 @@ def _raw_public(public_key: Ed25519PublicKey) -> bytes:
 
 
 def algorithm_of(private_key: PrivateKey) -> str:
-    """"SM2" or "Ed25519"; TypeError for any other key."""
+    """ "SM2" or "Ed25519"; TypeError for any other key."""
     if sm2.is_private_key(private_key):
         return "SM2"
     if isinstance(private_key, Ed25519PrivateKey):
@@ -176,7 +177,9 @@ class PublicKey:
         if not _ISSUER.fullmatch(self.issuer):
             raise KeySetError(f"issuer {self.issuer!r} must be a 2-digit region code or 'platform'")
         if self.algorithm not in ALGORITHMS:
-            raise KeySetError(f"algorithm {self.algorithm!r} must be one of {', '.join(ALGORITHMS)}")
+            raise KeySetError(
+                f"algorithm {self.algorithm!r} must be one of {', '.join(ALGORITHMS)}"
+            )
         expected = _PUBLIC_KEY_LENGTHS[self.algorithm]
         if len(self.public_key) != expected:
             raise KeySetError(
@@ -290,7 +293,7 @@ def private_key_to_pem(private_key: PrivateKey) -> str:
     """PKCS#8 PEM (unencrypted; the Django side encrypts or protects storage)."""
     if algorithm_of(private_key) == "SM2":
         return sm2.private_key_to_pem(private_key)
-    return private_key.private_bytes(  # type: ignore[no-any-return]
+    return private_key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
@@ -419,10 +422,8 @@ def sign_payload(fields: Mapping[str, FieldValue], private_key: PrivateKey, kid:
     if kid != expected:
         raise ValueError(f"kid {kid!r} does not belong to this private key ({expected})")
     signed = f"{TOKEN_TAGS[algorithm]}.{kid}.{_b64encode(canonical_json(fields))}".encode("ascii")
-    if algorithm == "SM2":
-        signature = sm2.sign(private_key, signed)
-    else:
-        signature = private_key.sign(signed)
+    sign = partial(sm2.sign, private_key) if algorithm == "SM2" else private_key.sign
+    signature = sign(signed)
     return f"{signed.decode('ascii')}.{_b64encode(signature)}"
 
 

@@ -116,7 +116,7 @@ def is_private_key(key: object) -> bool:
 
 def public_point(private_key: Any) -> bytes:
     """The 65-byte uncompressed public point of a private key."""
-    return private_key.public_key().public_bytes(  # type: ignore[no-any-return]
+    return private_key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
 

@@ -16,10 +16,25 @@ from django.utils.translation import gettext_lazy
 from ticcoop.trust import services
 from ticcoop.trust.models import SigningKeyRecord
 
+SUPERUSER_ACTIONS = (
+    "rotate_selected",
+    "rotate_selected_to_sm2",
+    "rotate_selected_to_ed25519",
+    "revoke_selected",
+)
+
 
 @admin.register(SigningKeyRecord)
 class SigningKeyRecordAdmin(admin.ModelAdmin):
-    list_display = ["kid", "issuer", "algorithm", "status", "valid_from", "retired_at", "revoked_at"]
+    list_display = [
+        "kid",
+        "issuer",
+        "algorithm",
+        "status",
+        "valid_from",
+        "retired_at",
+        "revoked_at",
+    ]
     list_filter = ["issuer", "algorithm", "status"]
     search_fields = ["kid", "issuer", "revocation_reason"]
     # The private key is never displayed: it is not among the fields at all.
@@ -36,7 +51,12 @@ class SigningKeyRecordAdmin(admin.ModelAdmin):
         "created_at",
     )
     readonly_fields = fields
-    actions = ["rotate_selected", "rotate_selected_to_sm2", "rotate_selected_to_ed25519", "revoke_selected"]
+    actions = [
+        "rotate_selected",
+        "rotate_selected_to_sm2",
+        "rotate_selected_to_ed25519",
+        "revoke_selected",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -47,7 +67,7 @@ class SigningKeyRecordAdmin(admin.ModelAdmin):
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         if not request.user.is_superuser:
-            for name in self.actions:
+            for name in SUPERUSER_ACTIONS:
                 actions.pop(name, None)
         return actions
 

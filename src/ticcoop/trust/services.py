@@ -6,7 +6,9 @@ first key of an issuer happens implicitly the first time something is signed for
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +23,7 @@ from ticcoop.trust.models import KeyStatus, SigningKeyRecord
 
 
 def _new_record(issuer: str, algorithm: str | None = None) -> SigningKeyRecord:
-    """A new active key; its algorithm is the deployment's (TICCOOP_SIGNING_ALGORITHM) unless named."""
+    """A new active key, of the deployment's algorithm (TICCOOP_SIGNING_ALGORITHM) unless named."""
     algorithm = algorithm or settings.TICCOOP_SIGNING_ALGORITHM
     if algorithm not in signing.ALGORITHMS:
         raise ValidationError(
@@ -82,6 +84,43 @@ def signer(issuer: str) -> Callable[[Mapping[str, str | int]], str]:
         return signing.sign_payload(fields, private_key, kid)
 
     return sign
+
+
+class BatchSigner:
+    """Signs the payloads of a bulk write on every core, in the order they were recorded.
+
+    ``for_issuer(issuer)`` gives a signer that records the fields and returns a placeholder;
+    ``sign_all()`` then signs everything recorded.  SM2 signing (~0.25 ms each) dominates a
+    100,000-certificate import otherwise; the SM2 library releases the GIL, so threads help.
+    """
+
+    def __init__(self) -> None:
+        self._keys: dict[str, tuple[Any, str]] = {}
+        self._pending: list[tuple[str, Mapping[str, str | int]]] = []
+
+    def for_issuer(self, issuer: str) -> Callable[[Mapping[str, str | int]], str]:
+        if issuer not in self._keys:
+            record = ensure_signing_key(issuer)
+            self._keys[issuer] = (record.signing_key().private_key, record.kid)
+
+        def record_fields(fields: Mapping[str, str | int]) -> str:
+            self._pending.append((issuer, dict(fields)))
+            return ""
+
+        return record_fields
+
+    def sign_all(self) -> list[str]:
+        """Tokens for every recorded payload, in recording order; clears the record."""
+
+        def sign(item: tuple[str, Mapping[str, str | int]]) -> str:
+            private_key, kid = self._keys[item[0]]
+            return signing.sign_payload(item[1], private_key, kid)
+
+        pending, self._pending = self._pending, []
+        if len(pending) < 256:
+            return [sign(item) for item in pending]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return list(pool.map(sign, pending, chunksize=256))
 
 
 def _require_superuser(actor: Any) -> None:

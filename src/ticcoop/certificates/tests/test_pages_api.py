@@ -129,7 +129,9 @@ def test_api_detail_versions_and_search(client: Client) -> None:
     assert body["effective_status"] == "valid" and len(body["scope"]) == 3
     assert body["issuing_region"] == "15"
     versions = client.get(f"/api/certificates/{certificate.number}/versions").json()
-    assert versions[0]["action"] == "issue" and versions[0]["token"].startswith("TC1-SM2.")  # new keys are SM2
+    assert versions[0]["action"] == "issue" and versions[0]["token"].startswith(
+        "TC1-SM2."
+    )  # new keys are SM2
     found = client.get("/api/certificates", {"q": "铅"}).json()
     assert found["count"] == 1
 

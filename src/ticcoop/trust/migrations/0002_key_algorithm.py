@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trust', '0001_initial'),
+        ("trust", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signingkeyrecord',
-            name='algorithm',
-            field=models.CharField(choices=[('SM2', 'SM2（国密，GM/T 0003）'), ('Ed25519', 'Ed25519（RFC 8032）')], default='Ed25519', max_length=8, verbose_name='签名算法'),
+            model_name="signingkeyrecord",
+            name="algorithm",
+            field=models.CharField(
+                choices=[("SM2", "SM2（国密，GM/T 0003）"), ("Ed25519", "Ed25519（RFC 8032）")],
+                default="Ed25519",
+                max_length=8,
+                verbose_name="签名算法",
+            ),
         ),
         migrations.AlterField(
-            model_name='signingkeyrecord',
-            name='public_key',
-            field=models.CharField(max_length=128, verbose_name='公钥（base64url）'),
+            model_name="signingkeyrecord",
+            name="public_key",
+            field=models.CharField(max_length=128, verbose_name="公钥（base64url）"),
         ),
     ]
