@@ -7,7 +7,7 @@ from these files: the snapshot document that fixes the strata, rates and team ru
 (:func:`snapshot_document`), the seed from the ceremony (:mod:`ticcoop.methods.seed`),
 every stratum's sample and replacement list (:mod:`ticcoop.methods.strata`, Rivest's
 consistent sampling, arXiv:1808.10016) and every team (:mod:`ticcoop.methods.teams`).
-:func:`sign_manifest` adds the platform's Ed25519 signature (RFC 8032, via
+:func:`sign_manifest` adds the platform's signature (SM2 or Ed25519, named by its token tag, via
 :mod:`ticcoop.methods.signing`) over the canonical JSON (RFC 8785) without the
 ``signature`` member; :mod:`ticcoop.methods.manifest_verify` re-runs and checks it all.
 

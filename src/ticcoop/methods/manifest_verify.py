@@ -11,7 +11,7 @@ Pure Python, no Django.  From ``manifest.json``, ``targets.csv`` and ``inspector
    Rivest's consistent sampling, arXiv:1808.10016);
 4. every team, with ranks, keys, exclusions and unstaffed targets
    (:mod:`ticcoop.methods.teams`);
-5. the platform's Ed25519 signature (RFC 8032) over the manifest's canonical JSON
+5. the platform's signature (SM2 or Ed25519, as the token says) over the canonical JSON
    (RFC 8785) without its ``signature`` member (:mod:`ticcoop.methods.signing`).
 
 The published file must be in its one canonical byte form

@@ -45,7 +45,7 @@ SIGNING_ISSUER = "platform"
 
 
 def sign_manifest_fields(fields: Mapping[str, str | int]) -> str:
-    """The one place that signs: the platform's Ed25519 key held by the trust app."""
+    """The one place that signs: the platform's key (SM2 or Ed25519) held by the trust app."""
     from ticcoop.trust.services import sign_fields
 
     return sign_fields(SIGNING_ISSUER, fields)
