@@ -8,6 +8,7 @@ class PublicKeyOut(Schema):
     issuer: str
     algorithm: str
     public_key: str
+    public_key_pem: str | None = None  # SM2 keys only (SubjectPublicKeyInfo, for OpenSSL)
     status: str
     valid_from: str
     revoked_at: str | None
