@@ -1,7 +1,8 @@
 """Registry at scale: import 100,000 institutions + certificates, then search and verify.
 
-For SQLite (temporary file) and PostgreSQL (temporary database ``ticcoop_bench`` at
-BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432, created and dropped):
+For SQLite (temporary file) and PostgreSQL (a new database ``ticcoop_bench_<random>`` at
+BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432, created by this run and
+dropped by it; no other database is touched):
 
 1. ``ticcoop import-registry`` of N institution rows, then N certificate rows and N scope
    rows (CSV), timed;
@@ -22,6 +23,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -40,7 +42,7 @@ from ticcoop.methods.ids import make_credit_code, make_org_code
 
 COUNT = int(os.environ.get("BENCH_INSTITUTIONS", "100000"))
 PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "ticcoop_bench"
+PG_DB = f"ticcoop_bench_{secrets.token_hex(6)}"  # unique: never another run's database
 HOST, PORT = "127.0.0.1", 8765
 REQUESTS, THREADS, TIME_LIMIT = 2000, 8, 30.0
 REGIONS = [("11", "01"), ("12", "02"), ("13", "03"), ("14", "04"), ("15", "05")]
@@ -83,7 +85,6 @@ def postgres_database() -> Iterator[str]:
     import psycopg
 
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
         admin.execute(f"CREATE DATABASE {PG_DB}")
     try:
         yield f"{PG_SERVER}/{PG_DB}"

@@ -13,6 +13,7 @@ import argparse
 import csv
 import json
 import sys
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -74,8 +75,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A column whose cells use only these characters is, cell by cell, either a plain decimal
+# number (the same grammar for float() and parse_result) or malformed, and NumPy then raises.
+_PLAIN_CHARACTERS = b"0123456789.+-eE\n"
+
+
+def _plain_column(path: str, column: str) -> CensoredResults | None:
+    """The column as numbers when every cell is a plain decimal number, else None.
+
+    The common case is converted by NumPy at once instead of a Python call per cell; blank,
+    censored, malformed or short rows return None and go through the cell-by-cell reader.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None or header.count(column) != 1:
+                return None
+            # A short row raises IndexError: the cell-by-cell reader then names its line.
+            cells = list(map(itemgetter(header.index(column)), reader))
+        if not cells or "".join(cells).encode("ascii").translate(None, _PLAIN_CHARACTERS):
+            return None
+        values = np.array(cells, dtype=np.float64)
+    except (OSError, UnicodeError, csv.Error, ValueError, IndexError):
+        return None
+    return CensoredResults(values, np.zeros(values.size, dtype=np.int8))
+
+
 def read_column(path: str, column: str) -> tuple[CensoredResults, int]:
-    """Parse ``column`` of CSV ``path``; return (results, number of blank cells skipped)."""
+    """Parse ``column`` of CSV ``path``; return (results, number of blank cells skipped).
+
+    The fast path reads plain numeric columns; anything else (blanks, censored values,
+    errors to report with their line) goes through the cell-by-cell reader below.
+    """
+    plain = _plain_column(path, column)
+    if plain is not None:
+        return plain, 0
     values: list[float] = []
     flags: list[int] = []
     blanks = 0

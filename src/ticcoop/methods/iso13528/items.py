@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import chi2, f
 
 from ._common import FloatArray, StatisticsInputError, as_results, positive
 
@@ -70,6 +69,9 @@ def homogeneity_factors(g: int, m: int = 2, alpha: float = 0.05) -> tuple[float,
     if not 0 < alpha < 1:
         raise StatisticsInputError(f"alpha must be in (0, 1), got {alpha!r}")
     q = 1.0 - alpha
+    # scipy.stats costs ~1 s to import; load it only when the homogeneity check runs.
+    from scipy.stats import chi2, f
+
     f1 = float(chi2.ppf(q, g - 1)) / (g - 1)
     f2 = (float(f.ppf(q, g - 1, g * (m - 1))) - 1.0) / m
     return f1, f2

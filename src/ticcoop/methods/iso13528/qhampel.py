@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import norm
 
 from ._common import FloatArray, StatisticsInputError, as_results, positive
 from .robust import RobustEstimate, median, small_round_fields
@@ -52,6 +51,9 @@ def q_method(values: ArrayLike | Iterable[float]) -> float:
         gx = np.concatenate(([0.0], points))
         g = np.concatenate(([0.0, 0.5 * h1[0]], 0.5 * (h1[1:] + h1[:-1])))
     numerator = float(np.interp(0.25 + 0.75 * h0, g, gx))
+    # scipy.stats costs ~1 s to import; load it only when Q/Hampel actually runs.
+    from scipy.stats import norm
+
     return numerator / (math.sqrt(2.0) * float(norm.ppf(0.625 + 0.375 * h0)))
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ticcoop.cli import pt
 from ticcoop.cli.pt import main
+from ticcoop.methods.iso13528 import parse_result
 
 # ISO 13528:2022 E.3 (atrazine, 34 participants); printed x* 0.2570, s* 0.0395, u 0.0085
 # (Algorithm A) and 0.2600, 0.0426, 0.0091 (Q/Hampel) — see test_iso13528.py for the source.
@@ -110,3 +116,45 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "f.csv"]) == 2  # --column is required
     assert main(["stats", "f.csv", "--column", "x", "--method", "mean"]) == 2
     assert "usage: ticcoop pt" in capsys.readouterr().err
+
+
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, width=64).map(repr),
+            st.decimals(allow_nan=False, allow_infinity=False, places=6).map(str),
+            st.sampled_from(["1e5", "-.5", "+3.", "0007", "2E-3"]),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_plain_column_fast_path_equals_the_cell_by_cell_reader(cells: list[str]) -> None:
+    """The whole-column path and parse_result give the same numbers, or the slow path runs."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.csv"
+        path.write_text("lab,x\n" + "".join(f"L{i},{c}\n" for i, c in enumerate(cells)))
+        fast = pt._plain_column(str(path), "x")
+        plain = all(
+            re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", c) for c in cells
+        )
+        assert (fast is not None) == plain
+        if fast is not None:
+            expected = [parse_result(c)[0] for c in cells]
+            assert fast.values.tolist() == expected
+            assert not fast.censor.any()
+
+
+def test_fast_path_falls_back_for_blank_censored_and_short_rows(tmp_path: Path) -> None:
+    malformed = ["1.2.3", "--1", "1e", "e5", ".", "+", "1e+", "1-2", "E", "+-1", "1..2"]
+    shapes = [["A,1.0", "B,"], ["A,1.0", "B,<0.5"], ["A,1.0", "B"], ["A, 1.0"], ["A,nan"]]
+    for rows in shapes + [["A,1.0", f"B,{cell}"] for cell in malformed]:
+        path = tmp_path / "r.csv"
+        path.write_text("lab,x\n" + "\n".join(rows) + "\n")
+        assert pt._plain_column(str(path), "x") is None
+    path.write_text("x,x\n1,2\n")
+    assert pt._plain_column(str(path), "x") is None  # duplicate header: the slow path decides
