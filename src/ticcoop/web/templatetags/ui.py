@@ -26,8 +26,13 @@ TONES: dict[str, str] = {
     "done": "ok",
     "drawn": "ok",
     "completed": "ok",
-    "closed_ok": "ok",
     "satisfactory": "ok",
+    "scores_confirmed": "ok",
+    "results_published": "ok",
+    "confirmed": "ok",
+    "inspected": "ok",
+    "accepted": "ok",
+    "reported": "ok",
     # waiting for someone or needing attention
     "suspended": "warn",
     "open": "warn",
@@ -41,6 +46,9 @@ TONES: dict[str, str] = {
     "questionable": "warn",
     "overdue": "warn",
     "retired": "warn",
+    "answered": "warn",
+    "pending": "warn",
+    "appeal_window": "warn",
     # withdrawn, failed, refused
     "revoked": "bad",
     "nonconform": "bad",
@@ -48,6 +56,8 @@ TONES: dict[str, str] = {
     "unsatisfactory": "bad",
     "forged": "bad",
     "unknown": "bad",
+    "rejected": "bad",
+    "not_inspected": "bad",
     # drafts, ended or replaced records
     "draft": "muted",
     "expired": "muted",
@@ -56,10 +66,18 @@ TONES: dict[str, str] = {
     "superseded": "muted",
     "replaced": "muted",
     "concluded": "muted",
+    "withdrawn": "muted",
+    "not scored": "muted",
     # in progress
     "planned": "info",
     "in_progress": "info",
     "frozen": "info",
+    "enrolment": "info",
+    "dispatched": "info",
+    "evaluated": "info",
+    "registration_open": "info",
+    "registration_closed": "info",
+    "proposed": "info",
 }
 
 
@@ -73,6 +91,8 @@ def status_tone(status: Any) -> str:
 def status_badge(status: Any, label: Any = None) -> SafeString:
     """``{% status_badge obj.status obj.get_status_display %}`` → a coloured badge."""
     text = status if label is None else label
+    if text in (None, ""):
+        return SafeString("")  # no conclusion yet: nothing to colour
     return format_html(
         '<span class="badge status-badge status-{}" data-status="{}">{}</span>',
         status_tone(status),
