@@ -112,6 +112,10 @@ def test_accessibility_csp_and_screenshots(
         "dashboard": "/public/dashboard/",
         "pt-round": demo["round"],
         "login": "/login/",
+        "certificate-search": "/certificates/?q=检测",
+        "pt-calendar": "/pt/",
+        "draws": "/public/draws/",
+        "competitions": "/competitions/",
     }
     for name, path in public.items():
         page.goto(base + path)
@@ -126,7 +130,7 @@ def test_accessibility_csp_and_screenshots(
     page = phone.new_page()
     refused += watch_csp(page)
     too_wide: dict[str, int] = {}
-    for name in ("home", "registry-search", "verify", "notices", "dashboard"):
+    for name in public:
         page.goto(base + public[name])
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
