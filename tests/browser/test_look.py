@@ -59,7 +59,8 @@ def demo(live_server: Any) -> Iterator[dict[str, str]]:
     }
 
 
-def watch_csp(page: Any) -> list[str]:
+def watch_csp(page: Any, base: str | None = None) -> list[str]:
+    """CSP refusals Chromium reports, and (given the site's base URL) requests to other hosts."""
     refused: list[str] = []
     page.on(
         "console",
@@ -67,6 +68,15 @@ def watch_csp(page: Any) -> list[str]:
             refused.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+    if base is not None:
+        page.on(
+            "request",
+            lambda request: (
+                refused.append(f"request to another host: {request.url}")
+                if not request.url.startswith((base, "data:"))
+                else None
+            ),
+        )
     return refused
 
 
@@ -103,7 +113,7 @@ def test_accessibility_csp_and_screenshots(
 
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    refused += watch_csp(page)
+    refused += watch_csp(page, base)
     public = {
         "home": "/",
         "registry-search": "/institutions/?q=检测",
@@ -128,7 +138,7 @@ def test_accessibility_csp_and_screenshots(
     # scanned with a phone, so the verify page above all).
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = phone.new_page()
-    refused += watch_csp(page)
+    refused += watch_csp(page, base)
     too_wide: dict[str, int] = {}
     for name in public:
         page.goto(base + public[name])
@@ -143,7 +153,7 @@ def test_accessibility_csp_and_screenshots(
     for username in ROLES:
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        refused += watch_csp(page)
+        refused += watch_csp(page, base)
         log_in(page, base, username)
         found[f"start:{username}"] = violations(page)
         if username == "bj_regulator":
