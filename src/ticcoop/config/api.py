@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from ticcoop.assessments.api import router as assessments_router
 from ticcoop.certificates.api import router as certificates_router
@@ -22,6 +22,9 @@ api = NinjaAPI(
     version="1",
     description="华北五省（市、自治区）检验检测认证区域合作平台 — 公共接口与监管接口",
     urls_namespace="api",
+    # Swagger UI from ninja's bundled static files ("ninja" in INSTALLED_APPS), never a CDN; no
+    # validator badge, which would load an image from validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)

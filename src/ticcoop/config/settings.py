@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "auditlog",
+    "ninja",  # Swagger UI from ninja's own static files at /api/docs, not from a CDN
     "ticcoop.regions",
     "ticcoop.accounts",
     "ticcoop.trust",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -82,6 +85,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every {{ form }} is drawn by the design system's template (errors beside the field).
+FORM_RENDERER = "ticcoop.web.rendering.SiteFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -129,6 +134,27 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------
+# Strict: every script, style, font and image comes from this host; no inline script or style
+# (templates keep JavaScript in static files and styles in web/site.css; json_script data blocks
+# are not executed, so they need no exception). data: images are the icons inside Bootstrap's
+# and Swagger UI's stylesheets. tests/browser/test_look.py and web/tests/test_csp.py hold us to it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# --- end of Content-Security-Policy -------------------------------------------------------------
 
 # Audit trail: every model change is logged unless excluded here (django-auditlog).
 AUDITLOG_INCLUDE_ALL_MODELS = True

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -79,7 +81,10 @@ def test_ceremony_steps_through_the_pages(regulators: dict[str, Any]) -> None:
     assert f'id="snapshot-sha256">{batch.snapshot_sha256}<' in response.content.decode()
     ceremony = Ceremony.objects.get(batch=batch)
     page = bj.get(f"/supervision/ceremonies/{ceremony.pk}/commit/").content.decode()
-    assert "crypto.subtle.digest" in page and 'name="commit"' in page
+    # The commitment is computed in the browser by a static file (strict CSP: no inline script).
+    assert 'src="/static/supervision/commit.js"' in page and 'name="commit"' in page
+    script = Path(str(finders.find("supervision/commit.js"))).read_text(encoding="utf-8")
+    assert "crypto.subtle.digest" in script
     assert 'id="secret"' in page and not re.search(r'<input[^>]*id="secret"[^>]*name=', page)
     assert (
         bj.post(f"/supervision/ceremonies/{ceremony.pk}/commit/", {"commit": "xyz"}).status_code
