@@ -58,4 +58,4 @@ class EvidenceForm(forms.Form):
 class AvailabilityForm(forms.ModelForm):
     class Meta:
         model = InspectorAvailability
-        fields = ["available", "capacity", "note"]
+        fields = ["available", "cross_region", "capacity", "note"]

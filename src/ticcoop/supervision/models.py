@@ -130,6 +130,9 @@ class InspectorAvailability(models.Model):
         _("每批次最多任务数"), default=3, validators=[MaxValueValidator(50)]
     )
     available = models.BooleanField(_("可参加抽查"), default=True)
+    # 跨区域协作: listed in the pools of other regions' plans too, so a single-region plan
+    # whose rule asks for outside inspectors can be staffed.
+    cross_region = models.BooleanField(_("可参加其他地区的抽查"), default=False)
     note = models.CharField(_("说明"), max_length=128, blank=True)
 
     class Meta:

@@ -4,7 +4,8 @@ Formats: docs/methods/manifest.md.  Targets are the registry's institutions (obj
 ``检验检测机构``) and the imported target directory, one row per (target, item) of the plan's
 items in the plan's regions.  A row is *excluded* (listed, but not drawn) when the target is
 not operating or was already drawn for the same item in the no-repeat window (any plan).
-Inspectors are the registry's experts with ``is_inspector`` of the participating regions;
+Inspectors are the registry's experts with ``is_inspector`` of the participating regions
+and those of other regions available for cross-region duty (``cross_region``);
 an unavailable inspector is listed with capacity 0, and every capacity is what is left
 after the other batches of the same period.
 """
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,8 +178,10 @@ def _concurrent_load(batch: Batch) -> dict[int, int]:
 
 
 def inspector_rows(batch: Batch) -> list[Inspector]:
+    regions = batch.plan.regions.all()
+    shared = Q(availability__cross_region=True, availability__available=True)
     experts = (
-        Expert.objects.filter(is_inspector=True, region__in=batch.plan.regions.all())
+        Expert.objects.filter(Q(region__in=regions) | shared, is_inspector=True)
         .select_related("region", "employer", "availability")
         .prefetch_related("declared_ties")
     )
