@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ticcoop.methods.manifest_files import TargetRow
+from ticcoop.methods.seed import JsonValue
 from ticcoop.methods.strata import StratumKey, parse_rate
 from ticcoop.methods.team_rules import Inspector, RegionRule, same_region_limit
 
@@ -67,14 +68,14 @@ class Feasibility:
     def feasible(self) -> bool:
         return not self.shortfalls
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> dict[str, JsonValue]:
         return {
             "method": "ticcoop-feasibility-v1 (docs/methods/feasibility.md)",
             "feasible": self.feasible,
             "team_size": self.size,
             "region_rule": self.rule.value,
-            "demand": dict(sorted(self.demand.items())),
-            "usable_inspectors": dict(sorted(self.clean.items())),
+            "demand": {region: n for region, n in sorted(self.demand.items())},
+            "usable_inspectors": {region: n for region, n in sorted(self.clean.items())},
             "shortfalls": [
                 {
                     "regions": list(s.regions),
@@ -162,18 +163,14 @@ def check_feasibility(
             cut = _min_cut(pool, demand, chosen, parsed, limit)
             if cut < size * targets:
                 failed.append(chosen)
-                shortfalls.append(
-                    _explain(pool, demand, vertex, parsed, size, limit, targets, cut)
-                )
+                shortfalls.append(_explain(pool, demand, vertex, parsed, size, limit, targets, cut))
     return Feasibility(demand, clean, tuple(shortfalls), size, parsed)
 
 
 def _reach(region: str, ok: frozenset[str], demand: Mapping[str, int], chosen, rule) -> int:
     """Edges from inspector (of ``region``) to the chosen regions' targets, same region
     excluded unless the rule is ``any``."""
-    return sum(
-        demand[r] for r in chosen if r in ok and (rule == RegionRule.ANY or r != region)
-    )
+    return sum(demand[r] for r in chosen if r in ok and (rule == RegionRule.ANY or r != region))
 
 
 def _min_cut(pool, demand, chosen, rule: RegionRule, limit: int) -> int:

@@ -36,7 +36,9 @@ def make_instance(rng: random.Random, conflicts: bool) -> Instance:
     for region in regions:
         for n in range(rng.randint(1, 10)):
             risk = rng.choice("ABCD")
-            rows.append(TargetRow(f"T{region}-{n}", "x", region, risk, "I", institutions=frozenset()))
+            rows.append(
+                TargetRow(f"T{region}-{n}", "x", region, risk, "I", institutions=frozenset())
+            )
             rates.setdefault(StratumKey(region, risk, "I"), rng.choice(RATES))
     ids = [row.id for row in rows]
     inspectors = []
@@ -53,7 +55,9 @@ def make_instance(rng: random.Random, conflicts: bool) -> Instance:
             )
         )
     rule = rng.choice(list(RegionRule))
-    return Instance(rows, inspectors, rates, rng.randint(0, 2), rng.choice([2, 2, 3]), rule, conflicts)
+    return Instance(
+        rows, inspectors, rates, rng.randint(0, 2), rng.choice([2, 2, 3]), rule, conflicts
+    )
 
 
 def staffs_everything(instance: Instance, seed: str) -> bool:
@@ -63,7 +67,9 @@ def staffs_everything(instance: Instance, seed: str) -> bool:
     )
     ids = [t.id for s in draw.strata for t in (*s.drawn, *s.replacements)]
     targets = team_targets(instance.rows, ids)
-    result = assign_teams(targets, instance.inspectors, seed, size=instance.size, rule=instance.rule)
+    result = assign_teams(
+        targets, instance.inspectors, seed, size=instance.size, rule=instance.rule
+    )
     return result.complete
 
 
@@ -76,9 +82,7 @@ def outcomes(instance: Instance) -> tuple[bool, int]:
         size=instance.size,
         rule=instance.rule,
     )
-    failing = sum(
-        not staffs_everything(instance, f"seed-{n}") for n in range(SEEDS_PER_INSTANCE)
-    )
+    failing = sum(not staffs_everything(instance, f"seed-{n}") for n in range(SEEDS_PER_INSTANCE))
     return report.feasible, failing
 
 

@@ -6,46 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0001_initial'),
+        ("supervision", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='batch',
-            name='feasibility',
-            field=models.TextField(blank=True, editable=False, verbose_name='配齐检查组核验结果'),
+            model_name="batch",
+            name="feasibility",
+            field=models.TextField(blank=True, editable=False, verbose_name="配齐检查组核验结果"),
         ),
         migrations.AddField(
-            model_name='batch',
-            name='refusal',
-            field=models.TextField(blank=True, editable=False, verbose_name='冻结被拒原因'),
+            model_name="batch",
+            name="refusal",
+            field=models.TextField(blank=True, editable=False, verbose_name="冻结被拒原因"),
         ),
         migrations.AddField(
-            model_name='batch',
-            name='refused_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='冻结被拒时间'),
+            model_name="batch",
+            name="refused_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="冻结被拒时间"),
         ),
         migrations.AddField(
-            model_name='batch',
-            name='relaxation',
-            field=models.CharField(blank=True, max_length=256, verbose_name='放宽决定'),
+            model_name="batch",
+            name="relaxation",
+            field=models.CharField(blank=True, max_length=256, verbose_name="放宽决定"),
         ),
         migrations.AddField(
-            model_name='batch',
-            name='relaxed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='放宽决定人'),
+            model_name="batch",
+            name="relaxed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="放宽决定人",
+            ),
         ),
         migrations.AddField(
-            model_name='batch',
-            name='relaxed_rule',
-            field=models.CharField(blank=True, choices=[('at_least_one_other', '至少一名外地区人员'), ('all_other', '全部为外地区人员（交叉检查）'), ('any', '不限')], max_length=24, verbose_name='本批次检查组地区规则'),
+            model_name="batch",
+            name="relaxed_rule",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("at_least_one_other", "至少一名外地区人员"),
+                    ("all_other", "全部为外地区人员（交叉检查）"),
+                    ("any", "不限"),
+                ],
+                max_length=24,
+                verbose_name="本批次检查组地区规则",
+            ),
         ),
         migrations.AddField(
-            model_name='inspectoravailability',
-            name='cross_region',
-            field=models.BooleanField(default=False, verbose_name='可参加其他地区的抽查'),
+            model_name="inspectoravailability",
+            name="cross_region",
+            field=models.BooleanField(default=False, verbose_name="可参加其他地区的抽查"),
         ),
     ]
