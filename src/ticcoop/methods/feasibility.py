@@ -94,26 +94,30 @@ def region_demand(
 ) -> tuple[dict[str, int], dict[str, set[str]], dict[str, set[str]]]:
     """``n_r`` per region, and the conflict keys (ids, institutions; declared inspector
     ties) of the region's drawable targets."""
-    sizes: dict[StratumKey, int] = {}
+    sizes: dict[tuple[str, str, str], int] = {}  # plain tuples: one StratumKey per stratum
     ids: dict[str, set[str]] = {}
     keys: dict[str, set[str]] = {}
     ties: dict[str, set[str]] = {}
     for row in rows:
         if row.excluded:
             continue
-        key = StratumKey(row.region, row.risk_class, row.item)
-        sizes[key] = sizes.get(key, 0) + 1
-        ids.setdefault(row.region, set()).add(row.id)
-        region_keys = keys.setdefault(row.region, set())
-        region_keys.add(row.id)
-        region_keys.update(row.institutions)
+        region = row.region
+        stratum = (region, row.risk_class, row.item)
+        sizes[stratum] = sizes.get(stratum, 0) + 1
+        if region not in ids:
+            ids[region], keys[region] = set(), set()
+        ids[region].add(row.id)
+        if row.institutions:
+            keys[region].update(row.institutions)
         if row.ties:
-            ties.setdefault(row.region, set()).update(row.ties)
+            ties.setdefault(region, set()).update(row.ties)
     bound: dict[str, int] = {}
-    for key, population in sizes.items():
-        k = math.ceil(parse_rate(rates[key]) * population)
+    for stratum, population in sizes.items():
+        k = math.ceil(parse_rate(rates[StratumKey(*stratum)]) * population)
         take = min(population, k + replacements) if k else 0
-        bound[key.region] = bound.get(key.region, 0) + take
+        bound[stratum[0]] = bound.get(stratum[0], 0) + take
+    for region, region_ids in ids.items():
+        keys[region] |= region_ids  # a target's own id is a conflict key too
     demand = {region: min(len(ids[region]), bound.get(region, 0)) for region in ids}
     return demand, keys, ties
 
