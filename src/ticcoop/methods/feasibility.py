@@ -33,6 +33,9 @@ from ticcoop.methods.team_rules import Inspector, RegionRule, same_region_limit
 
 __all__ = ["Feasibility", "Shortfall", "check_feasibility", "region_demand"]
 
+#: (region, capacity, regions it is usable for) of each inspector with capacity > 0
+Pool = list[tuple[str, int, frozenset[str]]]
+
 MAX_REGIONS = 16  # 2^16 vertices; the cooperation has five regions
 
 
@@ -123,7 +126,10 @@ def region_demand(
 
 
 def _clean_regions(
-    inspector: Inspector, regions: Sequence[str], keys: Mapping[str, set[str]], ties: Mapping
+    inspector: Inspector,
+    regions: Sequence[str],
+    keys: Mapping[str, set[str]],
+    ties: Mapping[str, set[str]],
 ) -> frozenset[str]:
     """Regions none of whose drawable targets conflicts with ``inspector``."""
     own = {inspector.employer, *inspector.ties, *inspector.recent_targets}
@@ -149,7 +155,7 @@ def check_feasibility(
     regions = sorted(r for r, n in demand.items() if n > 0)
     if len(regions) > MAX_REGIONS:
         raise ValueError(f"at most {MAX_REGIONS} regions can be checked, got {len(regions)}")
-    pool = [
+    pool: Pool = [
         (i.region, i.capacity, _clean_regions(i, regions, keys, ties))
         for i in inspectors
         if i.capacity > 0
@@ -171,13 +177,21 @@ def check_feasibility(
     return Feasibility(demand, clean, tuple(shortfalls), size, parsed)
 
 
-def _reach(region: str, ok: frozenset[str], demand: Mapping[str, int], chosen, rule) -> int:
+def _reach(
+    region: str,
+    ok: frozenset[str],
+    demand: Mapping[str, int],
+    chosen: frozenset[str],
+    rule: RegionRule,
+) -> int:
     """Edges from inspector (of ``region``) to the chosen regions' targets, same region
     excluded unless the rule is ``any``."""
     return sum(demand[r] for r in chosen if r in ok and (rule == RegionRule.ANY or r != region))
 
 
-def _min_cut(pool, demand, chosen, rule: RegionRule, limit: int) -> int:
+def _min_cut(
+    pool: Pool, demand: Mapping[str, int], chosen: frozenset[str], rule: RegionRule, limit: int
+) -> int:
     """Minimum cut with every target of ``chosen`` on the source side (clean edges)."""
     cut = 0
     same: dict[str, list[int]] = {}
@@ -201,7 +215,16 @@ def _min_cut(pool, demand, chosen, rule: RegionRule, limit: int) -> int:
     return cut
 
 
-def _explain(pool, demand, vertex, rule, size, limit, targets, cut) -> Shortfall:
+def _explain(
+    pool: Pool,
+    demand: Mapping[str, int],
+    vertex: tuple[str, ...],
+    rule: RegionRule,
+    size: int,
+    limit: int,
+    targets: int,
+    cut: int,
+) -> Shortfall:
     if len(vertex) == 1 and rule != RegionRule.ANY:
         (region,) = vertex
         n = demand[region]

@@ -54,10 +54,10 @@ def _already_drawn(batch: Batch) -> dict[tuple[str, str], str]:
 
     Every plan counts — joint and single-region batches see each other's draws — because
     同一市场主体一年内原则上不重复抽查.  The window is the plan's calendar year, or the last
-    ``SUPERVISION_NO_REPEAT_DAYS`` days when that setting is a number.
+    ``TICCOOP_SUPERVISION_NO_REPEAT_DAYS`` days when that setting is a number.
     """
     tasks = Task.objects.exclude(batch=batch).exclude(status=TaskStatus.SUPERSEDED)
-    days = getattr(settings, "SUPERVISION_NO_REPEAT_DAYS", None)
+    days = getattr(settings, "TICCOOP_SUPERVISION_NO_REPEAT_DAYS", None)
     if days is None:
         tasks = tasks.filter(batch__plan__year=batch.plan.year)
     else:

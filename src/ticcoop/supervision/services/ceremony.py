@@ -120,7 +120,10 @@ def _freeze(
         raise invalid("plan", _("没有可抽取的检查对象"))
     inspectors = snapshot.inspector_rows(batch)
     params = snapshot.parameters(batch, rows)
-    report = feasibility.check(rows, inspectors, params)
+    try:
+        report = feasibility.check(rows, inspectors, params)
+    except ValueError as exc:  # a malformed rate or region (DrawInputError): no 5xx
+        raise invalid("plan", str(exc)) from exc
     if not report.feasible and not relaxation:
         raise _Refused(feasibility.message(report))
     targets_csv = manifest_files.write_targets_csv(rows)
