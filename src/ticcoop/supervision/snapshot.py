@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticcoop.methods.manifest import DrawParameters
-from ticcoop.methods.manifest_files import TargetRow
+from ticcoop.methods.manifest_files import TargetRow, read_inspectors_csv
 from ticcoop.methods.strata import StratumKey
 from ticcoop.methods.team_rules import Inspector
 from ticcoop.registry.models import Expert, Institution, InstitutionStatus
@@ -162,10 +162,12 @@ def _recent_targets(batch: Batch) -> dict[int, set[str]]:
 
 
 def _concurrent_load(batch: Batch) -> dict[int, int]:
-    """Expert pk → tasks already on them in the other batches of the same period.
+    """Expert pk → capacity already taken in the other batches of the same period.
 
     An inspector's cap is per period, not per batch: every live task of every other
-    batch of the period (any plan, joint or single-region) uses one unit of it.
+    drawn batch of the period (any plan, joint or single-region) uses one unit of it, and
+    a batch frozen but not yet drawn reserves the whole capacity its snapshot lists, since
+    its draw may use all of it (the reservation ends when its draw is published).
     """
     members = (
         TaskMember.objects.filter(task__batch__period=batch.period)
@@ -174,7 +176,15 @@ def _concurrent_load(batch: Batch) -> dict[int, int]:
         .values("expert_id")
         .annotate(n=Count("id"))
     )
-    return {row["expert_id"]: row["n"] for row in members}
+    load = {row["expert_id"]: row["n"] for row in members}
+    frozen = Batch.objects.filter(period=batch.period, status=BatchStatus.FROZEN).exclude(
+        pk=batch.pk
+    )
+    for data in frozen.values_list("inspectors_csv", flat=True):
+        for row in read_inspectors_csv(bytes(data)):
+            pk = expert_pk_of(row.id)
+            load[pk] = load.get(pk, 0) + row.capacity
+    return load
 
 
 def inspector_rows(batch: Batch) -> list[Inspector]:

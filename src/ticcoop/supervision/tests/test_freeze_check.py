@@ -130,3 +130,19 @@ def test_capacity_is_shared_across_the_batches_of_the_period() -> None:
     capacities = {i.id: i.capacity for i in read_inspectors_csv(bytes(second.inspectors_csv))}
     for expert_pk, used in load.items():
         assert capacities[inspector_id(expert_pk)] == max(0, 3 - used)
+
+
+def test_a_frozen_batch_reserves_its_capacity_until_drawn() -> None:
+    f.population(("11", "12"), per_region=4)
+    regulators = {"11": factories.regulator("11"), "12": factories.regulator("12")}
+    first = services.create_batch(regulators["11"], f.plan(("11", "12")))
+    services.freeze_snapshot(regulators["11"], first)
+    second = services.create_batch(regulators["11"], f.plan(("11", "12")))
+    with pytest.raises(ValidationError, match="检查人员名额"):
+        services.freeze_snapshot(regulators["11"], second)
+    _draw(first, regulators)
+    used = sum(task.team.count() for task in first.tasks.all())
+    services.freeze_snapshot(regulators["11"], second, relaxation="测试：记录放宽决定")
+    second.refresh_from_db()
+    left = sum(i.capacity for i in read_inspectors_csv(bytes(second.inspectors_csv)))
+    assert left == 4 * 3 - used
