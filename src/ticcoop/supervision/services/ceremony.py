@@ -43,6 +43,7 @@ from ticcoop.supervision.services._common import invalid, participant_region_id,
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 SIGNING_ISSUER = "platform"
+MAX_RELAXATION = 256  # Batch.relaxation
 
 
 def sign_manifest_fields(fields: Mapping[str, str | int]) -> str:
@@ -112,6 +113,8 @@ def _freeze(
         raise invalid("status", _("该批次的名录已经冻结"))
     if relaxed_rule and relaxed_rule not in RegionRuleChoice.values:
         raise invalid("relaxed_rule", _("未知的检查组地区规则"))
+    if len(relaxation) > MAX_RELAXATION:
+        raise invalid("relaxation", _("放宽决定最多 %(n)s 个字符") % {"n": MAX_RELAXATION})
     if relaxed_rule and not relaxation:
         raise invalid("relaxation", _("放宽检查组地区规则须填写放宽决定的理由"))
     batch.relaxed_rule = relaxed_rule if relaxation else ""

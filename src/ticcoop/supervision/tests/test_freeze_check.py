@@ -146,3 +146,13 @@ def test_a_frozen_batch_reserves_its_capacity_until_drawn() -> None:
     second.refresh_from_db()
     left = sum(i.capacity for i in read_inspectors_csv(bytes(second.inspectors_csv)))
     assert left == 4 * 3 - used
+
+
+def test_bad_relaxation_input_changes_nothing() -> None:
+    regulator, batch = _beijing_only_batch()
+    with pytest.raises(ValidationError, match="最多 256"):
+        services.freeze_snapshot(regulator, batch, relaxation="理" * 257)
+    with pytest.raises(ValidationError, match="未知的检查组地区规则"):
+        services.freeze_snapshot(regulator, batch, relaxation="理由", relaxed_rule="nobody")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.OPEN and batch.relaxation == ""
