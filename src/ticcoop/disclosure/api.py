@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from ticcoop.disclosure import dashboard, opendata, queries
+from ticcoop.disclosure import dashboard, opendata, queries, search
 from ticcoop.disclosure.schemas import DrawOut, ResultOut
 from ticcoop.supervision import queries as supervision
 from ticcoop.supervision.models import Batch
@@ -48,8 +48,12 @@ def draw(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/results", response=list[ResultOut])
 def results(request: HttpRequest) -> Any:
-    """Published inspection results (every version; corrections carry their reason)."""
-    return queries.result_rows()
+    """Published inspection results (every version; corrections carry their reason).
+
+    Query filters as on /public/results/: q (name or code), region, item, batch
+    (SUP-YYYY-NNNNN), result, from, to (date checked, YYYY-MM-DD).
+    """
+    return queries.result_rows(search.parse_filters(request.GET))
 
 
 @router.get("/dashboard", response=dict[str, Any])

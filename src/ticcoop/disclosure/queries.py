@@ -7,13 +7,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import has_role, region_id_of_user
 from ticcoop.accounts.roles import Role
+from ticcoop.disclosure.search import ResultFilters, notice_period
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
-from ticcoop.supervision.models import Batch, InspectionItem, TaskResult
+from ticcoop.supervision.models import Batch, InspectionItem, Task, TaskResult
 
 DRAW_FILES = {
     "manifest.json": ("application/json", "draw"),
@@ -41,12 +43,37 @@ def draw_file(batch: Batch, name: str) -> bytes | None:
     return bytes(getattr(batch, attribute))
 
 
-def result_rows() -> list[dict[str, Any]]:
-    """Open data: one row per published result version (latest first)."""
+def public_result(pk: int) -> TaskResult:
+    found = supervision.published_results().select_related("task__batch__draw")
+    return get_object_or_404(found, pk=pk)
+
+
+def item_names(task: Task) -> list[tuple[str, str]]:
+    """(number, name) of the task's inspection items, as published in the item list."""
+    numbers = task.items.split(";")
+    names = dict(published_items().filter(number__in=numbers).values_list("number", "name"))
+    return [(number, names.get(number, "")) for number in numbers]
+
+
+def team_by_region(task: Task) -> list[tuple[str, list[str]]]:
+    """The team's names grouped by region (names only, as published)."""
+    groups: dict[str, list[str]] = {}
+    members = task.team.select_related("expert__region").order_by("expert__region__code", "pk")
+    for member in members:
+        groups.setdefault(member.expert.region.name_zh, []).append(member.expert.name)
+    return list(groups.items())
+
+
+def result_rows(filters: ResultFilters | None = None) -> list[dict[str, Any]]:
+    """Open data: one row per published result version (latest first), filtered."""
     rows: list[dict[str, Any]] = []
     results: QuerySet[TaskResult] = supervision.published_results()
+    if filters is not None:
+        results = filters.apply(results)
     for result in results:
         task = result.task
+        published = result.published_at.date() if result.published_at else None
+        notice_end = notice_period(published)[1].isoformat() if published else ""
         rows.append(
             {
                 "batch": task.batch.code,
@@ -62,6 +89,9 @@ def result_rows() -> list[dict[str, Any]]:
                 "version": result.version,
                 "correction_reason": result.correction_reason,
                 "published_at": result.published_at.isoformat() if result.published_at else "",
+                "notice_until": notice_end,
+                "id": result.pk,
+                "url": reverse("disclosure-result", args=[result.pk]),
             }
         )
     return rows

@@ -18,6 +18,8 @@ class DrawOut(Schema):
 
 
 class ResultOut(Schema):
+    id: int
+    url: str
     batch: str
     plan: str
     target_code: str
@@ -31,3 +33,4 @@ class ResultOut(Schema):
     version: int
     correction_reason: str
     published_at: str
+    notice_until: str

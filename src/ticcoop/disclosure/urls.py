@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("draws/<int:pk>/", views.draw, name="disclosure-draw"),
     path("draws/<int:pk>/<str:name>", views.draw_file, name="disclosure-draw-file"),
     path("results/", views.results, name="disclosure-results"),
+    path("results/<int:pk>/", views.result, name="disclosure-result"),
     path("data/results.<str:fmt>", views.results_data, name="disclosure-results-data"),
     path("feed.atom", NoticeFeed(), name="disclosure-feed"),
     path("dashboard/", dashboard_views.overview, name="disclosure-dashboard"),

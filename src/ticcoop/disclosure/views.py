@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from ticcoop.disclosure import queries
+from ticcoop.disclosure import queries, search
 from ticcoop.pages import paginate
+from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
-from ticcoop.supervision.models import TaskStatus
+from ticcoop.supervision.models import ResultKind, TaskStatus
 
 PAGE_SIZE = 50
 
@@ -40,6 +42,7 @@ def draws(request: HttpRequest) -> HttpResponse:
 
 def draw(request: HttpRequest, pk: int) -> HttpResponse:
     batch = queries.public_batch(pk)
+    draw = getattr(batch, "draw", None)
     ceremonies = batch.ceremonies.prefetch_related("commitments__region").order_by("number")
     tasks = (
         batch.tasks.select_related("replaces")
@@ -48,11 +51,12 @@ def draw(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "batch": batch,
-        "draw": getattr(batch, "draw", None),
+        "draw": draw,
         "ceremonies": ceremonies,
         "tasks": tasks,
         "superseded": TaskStatus.SUPERSEDED,
         "redrawn_by": getattr(batch, "redrawn_by", None),
+        "notice": search.notice_period(draw.published_at.date()) if draw else None,
     }
     return render(request, "disclosure/draw.html", context)
 
@@ -68,15 +72,51 @@ def draw_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 def results(request: HttpRequest) -> HttpResponse:
-    found = supervision.published_results()
-    page = paginate(request, found, PAGE_SIZE)
-    return render(request, "disclosure/results.html", {"page": page})
+    """检查结果公示, searchable by name/code, region, item, batch, outcome and date."""
+    error = ""
+    try:
+        filters = search.parse_filters(request.GET)
+    except ValidationError as exc:
+        filters, error = search.ResultFilters(), "；".join(exc.messages)
+    page = paginate(request, filters.apply(supervision.published_results()), PAGE_SIZE)
+    context = {
+        "page": page,
+        "error": error,
+        "values": {name: request.GET.get(name, "") for name in search.FIELDS},
+        "regions": Region.objects.filter(is_active=True).order_by("code"),
+        "outcomes": ResultKind.choices,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "disclosure/results.html", context)
+
+
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    """One published result: target, items, team by region, outcome, dates, the draw."""
+    found = queries.public_result(pk)
+    published = found.published_at.date() if found.published_at else None
+    context = {
+        "result": found,
+        "task": found.task,
+        "items": queries.item_names(found.task),
+        "team": queries.team_by_region(found.task),
+        "versions": supervision.published_results().filter(task=found.task),
+        "notice": search.notice_period(published) if published else None,
+    }
+    return render(request, "disclosure/result.html", context)
 
 
 def results_data(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("json", "csv"):
         raise Http404(fmt)
-    rows = queries.result_rows()
+    try:
+        filters = search.parse_filters(request.GET)
+    except ValidationError as exc:
+        return JsonResponse(
+            {"detail": "invalid", "errors": exc.message_dict},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    rows = queries.result_rows(filters)
     if fmt == "json":
         return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})
     buffer = io.StringIO()

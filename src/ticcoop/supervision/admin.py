@@ -67,8 +67,8 @@ class TargetImportAdmin(ReadOnlyAdmin):
 
 @admin.register(InspectorAvailability)
 class InspectorAvailabilityAdmin(RegionScopedAdmin):
-    list_display = ("expert", "capacity", "available", "note")
-    list_filter = ("available", "expert__region")
+    list_display = ("expert", "capacity", "available", "cross_region", "note")
+    list_filter = ("available", "cross_region", "expert__region")
     search_fields = ("expert__name",)
     save_service = staticmethod(services.save_availability)
 

@@ -1,9 +1,11 @@
 """Demo data: a completed joint batch (京津冀) with published results and one 递补 (a drawn
-institution found out of business, replaced from the published list), and an open batch per
-region."""
+institution found out of business, replaced from the published list), every task fully
+staffed; an own batch per region: 山西's refused at freeze (no outside inspector), 内蒙古's
+frozen with a recorded relaxation and drawn, the others open."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 from datetime import date
@@ -15,10 +17,15 @@ from django.utils import timezone
 from ticcoop.accounts.demo import region_prefix
 from ticcoop.methods.seed import commit_for
 from ticcoop.regions.models import Region
+from ticcoop.registry.models import Expert
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.models import (
+    Batch,
+    Ceremony,
     InspectionItem,
     InspectionPlan,
+    InspectorAvailability,
+    RegionRuleChoice,
     ResultKind,
     Task,
     TaskStatus,
@@ -80,10 +87,38 @@ def _replace_one(regulators: dict[str, User], tasks: list[Task]) -> None:
         return
 
 
+DEMO_CAPACITY = 12
+RELAXATION = "本地区暂无可派驻的外地区检查人员，经局务会研究，本批次检查组由本地区两名执法人员组成"
+
+
+def _ensure_capacity(regulators: dict[str, User], codes: tuple[str, ...]) -> None:
+    """Give the demo inspectors room for the joint batch and one batch of their own."""
+    inspectors = Expert.objects.filter(is_inspector=True, region__code__in=codes)
+    for expert in inspectors.select_related("region"):
+        record, _ = InspectorAvailability.objects.get_or_create(expert=expert)
+        record.capacity = DEMO_CAPACITY
+        services.save_availability(regulators[expert.region.code], record)
+
+
+def _run_ceremony(
+    regulators: dict[str, User], batch: Batch, ceremony: Ceremony, codes: list[str], seed: int
+) -> None:
+    for code in codes:
+        commit = commit_for(ceremony.label, code, _reveal(seed, ceremony.label, code))
+        services.commit_seed(regulators[code], ceremony, commit)
+    if ceremony.uses_public_value:
+        rng = random.Random(seed + ceremony.pk)
+        dice = " ".join(str(rng.randint(1, 6)) for _ in range(6))
+        services.enter_public_value(regulators[batch.plan.region.code], ceremony, dice)
+    for code in codes:
+        services.reveal_seed(regulators[code], ceremony, _reveal(seed, ceremony.label, code))
+
+
 def load(seed: int) -> str:
     rng = random.Random(seed + 11)
     regions = {r.code: r for r in Region.objects.filter(is_active=True).order_by("code")}
     regulators = {code: _regulator(region) for code, region in regions.items()}
+    _ensure_capacity(regulators, tuple(regions))
     items = {
         code: _item(region, regulators[code], f"{code}-SJ-01") for code, region in regions.items()
     }
@@ -95,13 +130,7 @@ def load(seed: int) -> str:
     ceremony = services.freeze_snapshot(
         regulators["11"], batch, public_value_source="现场掷骰子（六颗）"
     )
-    for code in JOINT_REGIONS:
-        commit = commit_for(ceremony.label, code, _reveal(seed, ceremony.label, code))
-        services.commit_seed(regulators[code], ceremony, commit)
-    dice = " ".join(str(rng.randint(1, 6)) for _ in range(6))
-    services.enter_public_value(regulators["11"], ceremony, dice)
-    for code in JOINT_REGIONS:
-        services.reveal_seed(regulators[code], ceremony, _reveal(seed, ceremony.label, code))
+    _run_ceremony(regulators, batch, ceremony, list(JOINT_REGIONS), seed)
     drawn = list(batch.tasks.select_related("region").order_by("target_code"))
     _replace_one(regulators, drawn)
     tasks = list(batch.tasks.select_related("region").order_by("target_code"))
@@ -116,13 +145,24 @@ def load(seed: int) -> str:
             user, task, result=outcome, checked_on=today, findings=findings
         )
         services.publish_result(user, result)
+    own_batches = {}
     for code, region in regions.items():
         own = _plan(
             regulators[code], region, f"{region.short_name}双随机抽查计划", [region], items[code]
         )
-        services.create_batch(regulators[code], own)
+        own_batches[code] = services.create_batch(regulators[code], own)
+    # 山西's own pool has no outside inspector: its freeze is refused (reason kept on the
+    # batch); 内蒙古 records a public decision to staff this batch locally and is drawn.
+    with contextlib.suppress(ValidationError):  # the refusal is recorded on the batch
+        services.freeze_snapshot(regulators["14"], own_batches["14"])
+    relaxed = own_batches["15"]
+    ceremony = services.freeze_snapshot(
+        regulators["15"], relaxed, relaxation=RELAXATION, relaxed_rule=RegionRuleChoice.ANY
+    )
+    _run_ceremony(regulators, relaxed, ceremony, ["15"], seed)
     return (
         f"双随机监管：1 个已完成的联合批次（{len(tasks)} 项任务，"
         f"{queries.replacement_tasks(batch).count()} 项递补），"
-        f"{len(regions)} 个待抽取批次"
+        "1 个冻结被拒批次，1 个记录放宽决定后抽取的批次，"
+        f"{len(regions) - 2} 个待抽取批次"
     )

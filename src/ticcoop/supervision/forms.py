@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.supervision.models import InspectorAvailability, ResultKind
+from ticcoop.supervision.models import InspectorAvailability, RegionRuleChoice, ResultKind
 
 
 class FreezeForm(forms.Form):
@@ -17,6 +17,17 @@ class FreezeForm(forms.Form):
     )
     commit_hours = forms.IntegerField(label=_("承诺期限（小时）"), initial=48, min_value=1)
     reveal_hours = forms.IntegerField(label=_("公开期限（小时）"), initial=48, min_value=1)
+    relaxation = forms.CharField(
+        label=_("放宽决定（仅在冻结前核验未通过时填写）"),
+        required=False,
+        max_length=256,
+        help_text=_("填写后即使不能保证配齐检查组也可冻结；决定随抽取结果一并公示"),
+    )
+    relaxed_rule = forms.ChoiceField(
+        label=_("本批次检查组地区规则"),
+        required=False,
+        choices=[("", _("按计划规则")), *RegionRuleChoice.choices],
+    )
 
 
 class CommitForm(forms.Form):
@@ -58,4 +69,4 @@ class EvidenceForm(forms.Form):
 class AvailabilityForm(forms.ModelForm):
     class Meta:
         model = InspectorAvailability
-        fields = ["available", "capacity", "note"]
+        fields = ["available", "cross_region", "capacity", "note"]

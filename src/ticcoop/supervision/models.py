@@ -130,6 +130,9 @@ class InspectorAvailability(models.Model):
         _("每批次最多任务数"), default=3, validators=[MaxValueValidator(50)]
     )
     available = models.BooleanField(_("可参加抽查"), default=True)
+    # 跨区域协作: listed in the pools of other regions' plans too, so a single-region plan
+    # whose rule asks for outside inspectors can be staffed.
+    cross_region = models.BooleanField(_("可参加其他地区的抽查"), default=False)
     note = models.CharField(_("说明"), max_length=128, blank=True)
 
     class Meta:
@@ -236,6 +239,23 @@ class Batch(models.Model):
     snapshot_document = models.TextField(_("快照文件"), blank=True, editable=False)
     snapshot_sha256 = models.CharField(_("快照哈希"), max_length=64, blank=True, editable=False)
     frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
+    # The freeze check (docs/methods/feasibility.md): its JSON report, the last refusal
+    # shown to the regulator, and a recorded decision to freeze anyway (published).
+    feasibility = models.TextField(_("配齐检查组核验结果"), blank=True, editable=False)
+    refusal = models.TextField(_("冻结被拒原因"), blank=True, editable=False)
+    refused_at = models.DateTimeField(_("冻结被拒时间"), null=True, blank=True)
+    relaxation = models.CharField(_("放宽决定"), max_length=256, blank=True)
+    relaxed_rule = models.CharField(
+        _("本批次检查组地区规则"), max_length=24, choices=RegionRuleChoice.choices, blank=True
+    )
+    relaxed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("放宽决定人"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -257,6 +277,11 @@ class Batch(models.Model):
     @property
     def code(self) -> str:
         return f"SUP-{self.plan.year}-{self.pk:05d}"
+
+    @property
+    def region_rule(self) -> str:
+        """The rule this batch's teams follow: the plan's, unless relaxed by a decision."""
+        return self.relaxed_rule or self.plan.region_rule
 
 
 class CeremonyStatus(models.TextChoices):

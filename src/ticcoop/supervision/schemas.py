@@ -13,6 +13,7 @@ class BatchOut(Schema):
     snapshot_sha256: str
     redraw_of_id: int | None
     redraw_reason: str
+    relaxation: str = ""  # the recorded decision to freeze despite the freeze check (public)
 
 
 class CeremonyOut(Schema):

@@ -25,7 +25,7 @@ from ticcoop.methods import manifest as mf
 from ticcoop.methods import manifest_files
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
 from ticcoop.registry.models import Institution
-from ticcoop.supervision import snapshot
+from ticcoop.supervision import feasibility, snapshot
 from ticcoop.supervision.models import (
     Batch,
     BatchStatus,
@@ -33,6 +33,7 @@ from ticcoop.supervision.models import (
     CeremonyStatus,
     Commitment,
     Draw,
+    RegionRuleChoice,
     Target,
     Task,
     TaskMember,
@@ -42,6 +43,7 @@ from ticcoop.supervision.services._common import invalid, participant_region_id,
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 SIGNING_ISSUER = "platform"
+MAX_RELAXATION = 256  # Batch.relaxation
 
 
 def sign_manifest_fields(fields: Mapping[str, str | int]) -> str:
@@ -51,7 +53,10 @@ def sign_manifest_fields(fields: Mapping[str, str | int]) -> str:
     return sign_fields(SIGNING_ISSUER, fields)
 
 
-@transaction.atomic
+class _Refused(Exception):
+    """The freeze check failed and no relaxation was recorded (message in Chinese)."""
+
+
 def freeze_snapshot(
     actor: Any,
     batch: Batch,
@@ -59,27 +64,84 @@ def freeze_snapshot(
     commit_hours: int = 48,
     reveal_hours: int = 48,
     public_value_source: str = "",
+    relaxation: str = "",
+    relaxed_rule: str = "",
 ) -> Ceremony:
-    """Freeze the inputs, publish their hash and open the first ceremony."""
+    """Freeze the inputs, publish their hash and open the first ceremony.
+
+    The freeze check (docs/methods/feasibility.md) runs first: if some draw of these
+    inputs could leave a task without a complete team, the batch stays open, the refusal
+    is recorded for the regulator and a ValidationError says what is missing — unless a
+    ``relaxation`` (a reason, optionally a looser ``relaxed_rule``) is recorded, which is
+    published with the draw.
+    """
+    try:
+        return _freeze(
+            actor,
+            batch,
+            commit_hours,
+            reveal_hours,
+            public_value_source,
+            relaxation.strip(),
+            relaxed_rule,
+        )
+    except _Refused as exc:
+        _record_refusal(actor, batch, str(exc))
+        raise invalid("feasibility", str(exc)) from None
+
+
+@transaction.atomic
+def _record_refusal(actor: Any, batch: Batch, message: str) -> None:
+    with audit_as(actor):
+        Batch.objects.filter(pk=batch.pk).update(refusal=message, refused_at=timezone.now())
+    batch.refusal = message
+
+
+@transaction.atomic
+def _freeze(
+    actor: Any,
+    batch: Batch,
+    commit_hours: int,
+    reveal_hours: int,
+    public_value_source: str,
+    relaxation: str,
+    relaxed_rule: str,
+) -> Ceremony:
     require_lead(actor, batch.plan)
-    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    batch = Batch.objects.select_for_update().select_related("plan").get(pk=batch.pk)
     if batch.status != BatchStatus.OPEN:
         raise invalid("status", _("该批次的名录已经冻结"))
+    if relaxed_rule and relaxed_rule not in RegionRuleChoice.values:
+        raise invalid("relaxed_rule", _("未知的检查组地区规则"))
+    if len(relaxation) > MAX_RELAXATION:
+        raise invalid("relaxation", _("放宽决定最多 %(n)s 个字符") % {"n": MAX_RELAXATION})
+    if relaxed_rule and not relaxation:
+        raise invalid("relaxation", _("放宽检查组地区规则须填写放宽决定的理由"))
+    batch.relaxed_rule = relaxed_rule if relaxation else ""
     rows = list(snapshot.target_rows(batch))
     if not any(not row.excluded for row in rows):
         raise invalid("plan", _("没有可抽取的检查对象"))
-    targets_csv = manifest_files.write_targets_csv(rows)
-    inspectors_csv = manifest_files.write_inspectors_csv(snapshot.inspector_rows(batch))
+    inspectors = snapshot.inspector_rows(batch)
+    params = snapshot.parameters(batch, rows)
     try:
-        document = mf.snapshot_document(
-            targets_csv, inspectors_csv, snapshot.parameters(batch, rows)
-        )
+        report = feasibility.check(rows, inspectors, params)
+    except ValueError as exc:  # a malformed rate or region (DrawInputError): no 5xx
+        raise invalid("plan", str(exc)) from exc
+    if not report.feasible and not relaxation:
+        raise _Refused(feasibility.message(report))
+    targets_csv = manifest_files.write_targets_csv(rows)
+    inspectors_csv = manifest_files.write_inspectors_csv(inspectors)
+    try:
+        document = mf.snapshot_document(targets_csv, inspectors_csv, params)
     except (manifest_files.ManifestInputError, ValueError) as exc:
         raise invalid("plan", str(exc)) from exc
     with audit_as(actor):
         batch.targets_csv, batch.inspectors_csv = targets_csv, inspectors_csv
         batch.snapshot_document = canonical_json(document)
         batch.snapshot_sha256 = hashlib.sha256(batch.snapshot_document.encode()).hexdigest()
+        batch.feasibility = canonical_json(report.as_json())
+        if relaxation:
+            batch.relaxation, batch.relaxed_by = relaxation, actor
         batch.frozen_at = timezone.now()
         batch.status = BatchStatus.FROZEN
         batch.save()
@@ -280,6 +342,10 @@ def batch_document(batch: Batch) -> dict[str, Any]:
         "redraw_of": batch.redraw_of.code if batch.redraw_of else None,
         "redraw_reason": batch.redraw_reason,
         "failed_ceremonies": [{"id": c.label, "failure": c.failure} for c in failed],
+        "feasibility": json.loads(batch.feasibility) if batch.feasibility else None,
+        "relaxation": {"reason": batch.relaxation, "region_rule": batch.region_rule}
+        if batch.relaxation
+        else None,
     }
 
 

@@ -1,0 +1,82 @@
+"""Issue 14 in the browser: a regulator tries to freeze an infeasible batch, reads the reason,
+gets inspectors from another region, freezes, and the draw staffs every task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ticcoop.supervision.models import Batch, BatchStatus, TaskStatus
+from ticcoop.supervision.tests import factories as f
+from ticcoop.testing import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("form.login button, form.login input[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_refused_freeze_then_outside_inspectors_then_fully_staffed_draw(
+    live_server: Any, page: Any
+) -> None:
+    for _ in range(10):
+        factories.institution("11")
+    for _ in range(4):
+        f.inspector("11")
+    tianjin = [f.inspector("12"), f.inspector("12")]
+    beijing, tianjin_regulator = factories.regulator("11"), factories.regulator("12")
+    plan = f.plan(("11",))
+    base = live_server.url
+
+    _login(page, base, beijing.username)
+    page.goto(f"{base}/supervision/plans/{plan.pk}/")
+    page.click("text=开始本期抽查批次")
+    batch = Batch.objects.get(plan=plan)
+    page.goto(f"{base}/supervision/batches/{batch.pk}/")
+    page.click("#freeze-link")
+    page.click("#freeze-button")
+    reason = page.locator("#freeze-refusal").inner_text()
+    assert "北京市：需要至少 3 名外地区检查人员名额，现有 0 名" in reason
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.OPEN
+    page.click("#inspector-directory-link")
+    page.wait_for_url(f"{base}/supervision/inspectors/")
+
+    _login(page, base, tianjin_regulator.username)
+    for expert in tianjin:
+        page.goto(f"{base}/supervision/inspectors/{expert.pk}/edit/")
+        page.check("#id_cross_region")
+        page.click("#save-availability")
+        page.wait_for_url(f"{base}/supervision/inspectors/")
+
+    _login(page, base, beijing.username)
+    page.goto(f"{base}/supervision/batches/{batch.pk}/freeze/")
+    page.click("#freeze-button")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FROZEN
+    assert page.locator("#snapshot-sha256").inner_text() == batch.snapshot_sha256
+    page.goto(f"{base}/supervision/batches/{batch.pk}/")
+    page.click("#commit-link")
+    page.click("#generate-secret")
+    secret = page.input_value("#secret")
+    page.wait_for_function("document.getElementById('id_commit').value.length === 64")
+    page.check("#kept")
+    page.click("#commit-button")
+    page.wait_for_url(f"{base}/supervision/batches/{batch.pk}/")
+    page.click("#reveal-link")
+    page.fill("input[name=reveal]", secret)
+    page.click("#reveal-button")
+    page.wait_for_url(f"{base}/supervision/batches/{batch.pk}/")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DRAWN
+    page.click("#tasks-link")
+    assert page.locator("table.results tbody tr").count() == batch.tasks.count() > 0
+    assert "检查组未配齐" not in page.locator("table.results tbody").inner_text()
+    assert not batch.tasks.filter(status=TaskStatus.UNSTAFFED).exists()
+    assert all(task.team.count() == 2 for task in batch.tasks.all())
