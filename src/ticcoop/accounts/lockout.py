@@ -18,7 +18,7 @@ class LockoutBackend(AxesStandaloneBackend):
     This backend never authenticates anyone itself, so skipping it only skips the lockout check.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

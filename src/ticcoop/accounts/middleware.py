@@ -44,7 +44,7 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path_info.startswith(self.open_paths())
         ):
             step = second_factor_step(user)

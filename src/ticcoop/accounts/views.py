@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -98,9 +99,9 @@ def second_factor_qr(request: HttpRequest) -> HttpResponse:
     if confirmed_totp_device(request.user) is not None and not _is_verified(request):
         return HttpResponse(status=403)
     device = services.start_totp_enrolment(request.user)  # type: ignore[arg-type]
-    response = HttpResponse(content_type="image/svg+xml")
-    segno.make(device.config_url, error="m").save(response, kind="svg", scale=5, border=4)
-    return response
+    svg = io.BytesIO()
+    segno.make(device.config_url, error="m").save(svg, kind="svg", scale=5, border=4)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 @never_cache

@@ -1,8 +1,8 @@
 """The one settings module: everything that differs between machines comes from the environment.
 
 Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE;
-the security block at the end adds PLAIN_HTTP, HSTS_SECONDS, LOGIN_FAILURE_LIMIT,
-LOGIN_COOLOFF_MINUTES and PROXY_COUNT (see docs/operations.md).
+the security block at the end adds SECRET_KEY_FALLBACKS, PLAIN_HTTP, HSTS_SECONDS,
+LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES and PROXY_COUNT (see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -147,6 +147,9 @@ LOGGING = {
 # --- Security: sign-in, second factor, transport (issue 11) ------------------------------------
 # Kept together so that other blocks (queues, CSP, uploads) can be added without touching it.
 
+# Old keys still accepted for signatures while SECRET_KEY is rotated (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+
 # DEBUG=0 means HTTPS: HSTS, Secure cookies, redirect to https, the proxy's scheme header.
 # The ONE switch for a plain-HTTP local demo (`make run`) is PLAIN_HTTP=1; never in production.
 PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
@@ -201,7 +204,7 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 OTP_TOTP_ISSUER = "ticcoop"
 # Sign-in secrets never go into the audit trail; the second-factor services log the events.
-AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
     *AUDITLOG_EXCLUDE_TRACKING_MODELS,
     "otp_totp",
     "otp_static",
