@@ -23,12 +23,16 @@ $(SECRET_FILE):
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_FILE)
 	chmod 600 $(SECRET_FILE)
 
+# A local demo over plain HTTP: PLAIN_HTTP=1 is the one switch that turns off HTTPS-only
+# settings (HSTS, Secure cookies, redirect to https). Production leaves it unset.
+RUN_ENV = DEBUG=0 PLAIN_HTTP=1 SECRET_KEY="$$(cat $(SECRET_FILE))"
+
 run: $(STAMP) $(SECRET_FILE)
-	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop migrate --noinput -v0
-	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop collectstatic --noinput -v0
-	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop demo-data --if-empty
-	@echo "ticcoop: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/gunicorn ticcoop.config.wsgi \
+	$(RUN_ENV) $(BIN)/ticcoop migrate --noinput -v0
+	$(RUN_ENV) $(BIN)/ticcoop collectstatic --noinput -v0
+	$(RUN_ENV) $(BIN)/ticcoop demo-data --if-empty
+	@echo "ticcoop: http://$(HOST):$(PORT)/  (Ctrl-C stops; sign-in codes: $(BIN)/ticcoop demo-totp USER)"
+	$(RUN_ENV) $(BIN)/gunicorn ticcoop.config.wsgi \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 test: $(STAMP) lint test-suite

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from ticcoop.testing import factories
+from ticcoop.testing.otp import browser_second_factor, totp_device
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,11 +27,14 @@ def test_home_page_then_search_in_a_real_browser(live_server: Any, page: Any) ->
 
 
 def test_admin_login_in_a_real_browser(live_server: Any, page: Any) -> None:
-    User.objects.create_superuser("root", "root@example.invalid", factories.PASSWORD)
+    root = User.objects.create_superuser("root", "root@example.invalid", factories.PASSWORD)
+    totp_device(root)
     page.goto(live_server.url + "/admin/")
     page.fill("#id_username", "root")
     page.fill("#id_password", factories.PASSWORD)
-    page.click("input[type=submit]")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    browser_second_factor(page, root)  # the admin asks for the TOTP code after the password
     page.wait_for_selector("#site-name")
     assert "管理后台" in page.locator("#site-name").inner_text()
     assert page.locator("a[href='/admin/registry/institution/']").count() >= 1

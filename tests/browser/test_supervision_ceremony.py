@@ -6,21 +6,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from ticcoop.cli.draw_verify import main as verify_main
 from ticcoop.methods.seed import commit_for
 from ticcoop.supervision.models import Batch, BatchStatus, Commitment
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
+from ticcoop.testing.otp import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("form.login button, form.login input[type=submit]")
+def _login(page: Any, base: str, user: User) -> None:
+    browser_login(page, base, user, factories.PASSWORD)  # regulators give a TOTP code too
     page.wait_for_url(base + "/")
 
 
@@ -38,7 +37,7 @@ def test_two_regions_run_the_ceremony_in_the_browser(
     users = {"11": factories.regulator("11"), "12": factories.regulator("12")}
     plan = f.plan(("11", "12"))
     base = live_server.url
-    _login(page, base, users["11"].username)
+    _login(page, base, users["11"])
     page.goto(f"{base}/supervision/plans/{plan.pk}/")
     page.click("text=开始本期抽查批次")
     batch = Batch.objects.get(plan=plan)
@@ -49,7 +48,7 @@ def test_two_regions_run_the_ceremony_in_the_browser(
     assert page.locator("#snapshot-sha256").inner_text() == batch.snapshot_sha256
     secrets: dict[str, str] = {}
     for code, user in users.items():
-        _login(page, base, user.username)
+        _login(page, base, user)
         page.goto(f"{base}/supervision/batches/{batch.pk}/")
         page.click("#commit-link")
         page.click("#generate-secret")
@@ -64,7 +63,7 @@ def test_two_regions_run_the_ceremony_in_the_browser(
         code = commitment.region.code
         assert commitment.commit == commit_for(commitment.ceremony.label, code, secrets[code])
     for code, user in users.items():
-        _login(page, base, user.username)
+        _login(page, base, user)
         page.goto(f"{base}/supervision/batches/{batch.pk}/")
         page.click("#reveal-link")
         page.fill("input[name=reveal]", secrets[code])

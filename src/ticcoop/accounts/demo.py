@@ -7,6 +7,7 @@ from functools import cache
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ticcoop.accounts.roles import Role
 from ticcoop.accounts.services import create_user
@@ -14,6 +15,11 @@ from ticcoop.regions.models import Region
 
 DEMO_PASSWORD = "ticcoop-demo"  # noqa: S105 - documented demo credential for local use only
 # Login prefixes per region code (pinyin initials); a new region falls back to its code.
+# The demo accounts that need a second factor share this published TOTP secret (base32
+# DEMO_TOTP_SECRET, for an authenticator app; `ticcoop demo-totp USER` prints the current code).
+# Local demos only: anyone can read it here.
+DEMO_TOTP_KEY = "7469636330306f702d64656d6f2d746f74702121"
+DEMO_TOTP_SECRET = "ORUWGYZQGBXXALLEMVWW6LLUN52HAIJB"  # noqa: S105 - base32 of DEMO_TOTP_KEY
 REGION_LOGIN_PREFIX = {"11": "bj", "12": "tj", "13": "heb", "14": "sx", "15": "nm"}
 
 
@@ -60,4 +66,12 @@ def create_demo_accounts(password_hash: str) -> list[DemoAccount]:
         )
         accounts.append(DemoAccount(user.username, Role.REGULATOR, region.code))
     User.objects.exclude(pk=admin.pk).update(password=password_hash)
+    give_demo_second_factor([admin, observer, *User.objects.filter(groups__name=Role.REGULATOR)])
     return accounts
+
+
+def give_demo_second_factor(users: list[User]) -> None:
+    """Demo accounts that must use TOTP get a device with the published demo secret."""
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True) for user in users
+    )

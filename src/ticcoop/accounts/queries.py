@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ticcoop.accounts.roles import Role
 
@@ -105,3 +106,34 @@ def writable_region_ids(user: Any) -> list[int] | None:
     if has_role(user, Role.REGULATOR) and region_id is not None:
         return [region_id]
     return []
+
+
+# --- Second factor (TOTP) -------------------------------------------------------------------
+# Roles whose decisions bind others: their sign-in always needs a one-time code.
+SECOND_FACTOR_ROLES = frozenset({Role.REGULATOR.value, Role.NATIONAL_OBSERVER.value})
+
+
+def second_factor_required(user: Any) -> bool:
+    """Regulators, national observers and everyone who can open the admin must use TOTP."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or roles_of(user) & SECOND_FACTOR_ROLES)
+
+
+def confirmed_totp_device(user: Any) -> TOTPDevice | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").last()
+
+
+def second_factor_step(user: Any) -> str | None:
+    """What an authenticated but not yet verified session must do next, if anything.
+
+    ``"verify"`` once a TOTP device is enrolled (whether required or chosen), ``"setup"`` when the
+    role requires one and none is enrolled yet, ``None`` when the user may go on without.
+    """
+    if confirmed_totp_device(user) is not None:
+        return "verify"
+    if second_factor_required(user):
+        return "setup"
+    return None

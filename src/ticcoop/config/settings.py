@@ -1,11 +1,14 @@
 """The one settings module: everything that differs between machines comes from the environment.
 
 Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE,
-TICCOOP_SIGNING_ALGORITHM.
+TICCOOP_SIGNING_ALGORITHM; the security block at the end adds SECRET_KEY_FALLBACKS,
+PLAIN_HTTP, HSTS_SECONDS, LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES and PROXY_COUNT
+(see docs/operations.md).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -13,7 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.config.env import env_bool, env_list, env_str
+from ticcoop.config.env import env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -92,6 +95,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ticcoop.sqlite3'}"),
         conn_max_age=60,
+        # A kept connection is tested before a request uses it: after the database restarted
+        # or dropped it, the request reconnects instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -132,9 +138,6 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-
 # --- Content-Security-Policy (django-csp) -------------------------------------------------------
 # Strict: every script, style, font and image comes from this host; no inline script or style
 # (templates keep JavaScript in static files and styles in web/site.css; json_script data blocks
@@ -174,3 +177,70 @@ LOGGING = {
 TICCOOP_SIGNING_ALGORITHM = env_str("TICCOOP_SIGNING_ALGORITHM", "SM2")
 if TICCOOP_SIGNING_ALGORITHM not in ("SM2", "Ed25519"):
     raise ImproperlyConfigured("TICCOOP_SIGNING_ALGORITHM must be SM2 or Ed25519")
+
+# --- Security: sign-in, second factor, transport (issue 11) ------------------------------------
+# Kept together so that other blocks (queues, CSP, uploads) can be added without touching it.
+
+# Old keys still accepted for signatures while SECRET_KEY is rotated (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+
+# DEBUG=0 means HTTPS: HSTS, Secure cookies, redirect to https, the proxy's scheme header.
+# The ONE switch for a plain-HTTP local demo (`make run`) is PLAIN_HTTP=1; never in production.
+PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
+HTTPS_ONLY = not DEBUG and not PLAIN_HTTP
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+# Load balancers probe over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+# The reverse proxy (nginx) terminates TLS and must set X-Forwarded-Proto itself.
+SECURE_PROXY_SSL_HEADER = None if DEBUG else ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+# OTPMiddleware marks request.user verified from the session; SecondFactorMiddleware then keeps
+# regulators, observers and staff on the second-factor pages until they are. AxesMiddleware
+# (last, as django-axes asks) turns a locked-out sign-in into the lockout page.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "ticcoop.accounts.middleware.SecondFactorMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+AUTHENTICATION_BACKENDS = [
+    "ticcoop.accounts.lockout.LockoutBackend",  # refuses locked-out accounts and addresses first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Per account OR per address: either one reaching the limit locks sign-in until the cool-off
+# ends or an administrator deletes the access attempts (admin, or `ticcoop axes_reset`).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ticcoop.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ticcoop.accounts.lockout.client_ip"
+# Number of reverse proxies in front of gunicorn that append to X-Forwarded-For (0: none).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
+OTP_TOTP_ISSUER = "ticcoop"
+# Sign-in secrets never go into the audit trail; the second-factor services log the events.
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tuple
+    *AUDITLOG_EXCLUDE_TRACKING_MODELS,
+    "otp_totp",
+    "otp_static",
+    "axes",
+)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from ticcoop.config.api import api
+from ticcoop.config.health import healthz
 
 admin.site.site_header = _("华北五地检验检测认证区域合作平台 · 管理后台")
 admin.site.site_title = _("ticcoop 管理后台")
@@ -16,6 +17,9 @@ urlpatterns = [
     path("api/", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Security and operations (issue 11): second-factor pages, the health check.
+    path("account/", include("ticcoop.accounts.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", include("ticcoop.trust.urls")),
     path("", include("ticcoop.certificates.urls")),
     path("assessments/", include("ticcoop.assessments.urls")),

@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from ticcoop.accounts.demo import DEMO_PASSWORD, create_demo_accounts, demo_password_hash
+from ticcoop.accounts.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    create_demo_accounts,
+    demo_password_hash,
+)
 from ticcoop.competitions.demo import judge_logins
 from ticcoop.registry import demo as registry_demo
 from ticcoop.registry.models import Institution
@@ -76,3 +81,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<18} {account.role} {account.region}")
         self.stdout.write(f"  机构用户：{'、'.join(lab_users)}")
         self.stdout.write(f"  比武评委：{'、'.join(judge_logins())}")
+        self.stdout.write(
+            f"两步验证（admin、observer、各地监管人员）：ticcoop demo-totp 账号，"
+            f"或在验证器应用中添加演示密钥 {DEMO_TOTP_SECRET}"
+        )
