@@ -10,16 +10,14 @@ import pytest
 from ticcoop.supervision.models import Batch, BatchStatus, TaskStatus
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
+from ticcoop.testing.otp import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("form.login button, form.login input[type=submit]")
-    page.wait_for_url(base + "/")
+def _login(page: Any, base: str, user: Any) -> None:
+    """The login page, then the second factor that regulators must give."""
+    browser_login(page, base, user, factories.PASSWORD)
 
 
 def test_refused_freeze_then_outside_inspectors_then_fully_staffed_draw(
@@ -34,7 +32,7 @@ def test_refused_freeze_then_outside_inspectors_then_fully_staffed_draw(
     plan = f.plan(("11",))
     base = live_server.url
 
-    _login(page, base, beijing.username)
+    _login(page, base, beijing)
     page.goto(f"{base}/supervision/plans/{plan.pk}/")
     page.click("text=开始本期抽查批次")
     batch = Batch.objects.get(plan=plan)
@@ -48,14 +46,14 @@ def test_refused_freeze_then_outside_inspectors_then_fully_staffed_draw(
     page.click("#inspector-directory-link")
     page.wait_for_url(f"{base}/supervision/inspectors/")
 
-    _login(page, base, tianjin_regulator.username)
+    _login(page, base, tianjin_regulator)
     for expert in tianjin:
         page.goto(f"{base}/supervision/inspectors/{expert.pk}/edit/")
         page.check("#id_cross_region")
         page.click("#save-availability")
         page.wait_for_url(f"{base}/supervision/inspectors/")
 
-    _login(page, base, beijing.username)
+    _login(page, base, beijing)
     page.goto(f"{base}/supervision/batches/{batch.pk}/freeze/")
     page.click("#freeze-button")
     batch.refresh_from_db()
