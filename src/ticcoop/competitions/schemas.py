@@ -160,7 +160,7 @@ class TeamOut(Schema):
     rank: int
     team: str
     name: str
-    score: float
+    score: Decimal
     counted: int
 
 
