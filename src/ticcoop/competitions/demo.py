@@ -33,6 +33,7 @@ from ticcoop.competitions.models import (
     JudgeScore,
     TheoryScore,
 )
+from ticcoop.competitions.queries import exclusion_reason
 from ticcoop.methods.points import Judge as JudgeTies
 from ticcoop.methods.points import judge_excluded
 from ticcoop.regions.models import Region
@@ -244,6 +245,41 @@ def _judge_logins(competition: Competition) -> None:
         Expert.objects.filter(pk=expert.pk).update(user=user)
 
 
+def _recusal(competition: Competition) -> None:
+    """The first judge works for the institution of a contestant of their discipline (from
+    their own region where there is one), so the sheet shows a recusal (回避)."""
+    judge = competition.judges.select_related("expert").order_by("pk").first()
+    if judge is None:
+        return
+    contestants = judge.discipline.contestants.order_by("pk")
+    contestant = contestants.filter(region_id=judge.expert.region_id).first() or contestants.first()
+    if contestant is not None:
+        Expert.objects.filter(pk=judge.expert_id).update(employer=contestant.institution)
+
+
+def _running_scores(rng: random.Random, competition: Competition, organiser: User) -> None:
+    """Some scores of the competition in progress, entered through the services: every
+    theory score, half of the blind results, and each judge's first sheets."""
+    started = timezone.now() - timedelta(hours=5)
+    for discipline in competition.disciplines.order_by("pk"):
+        contestants = list(discipline.contestants.order_by("pk"))
+        for index, contestant in enumerate(contestants):
+            skill = rng.gauss(0, 1)
+            services.record_theory_score(
+                organiser, contestant, f"{min(100, max(40, 82 + 7 * skill)):.1f}",
+                submitted_at=started + timedelta(minutes=rng.randrange(60, 120)),
+            )  # fmt: skip
+            if index % 2 == 0:
+                value = BLIND_CENTRE[discipline.code] * (1 + rng.gauss(0, 0.03))
+                services.record_blind_result(organiser, contestant, round(value, 3))
+        for judge in discipline.judges.select_related("expert__user").order_by("pk")[1:3]:
+            for contestant in contestants[:3]:
+                if exclusion_reason(judge, contestant, competition.judge_exclusion):
+                    continue
+                parts = [_item(rng, maximum, 0.0) for maximum in RUBRIC_MAX]
+                services.record_judge_score(judge.expert.user, judge, contestant, item_scores=parts)
+
+
 def judge_logins() -> list[str]:
     """The demo judges' logins, for the account list printed by ``ticcoop demo-data``."""
     users = User.objects.filter(expert__in=Judge.objects.values("expert"))
@@ -258,6 +294,8 @@ def load(seed: int) -> str:
     finished = _finished(rng, hebei)
     running = _in_progress(rng, tianjin)
     _judge_logins(running)
+    _recusal(running)
+    _running_scores(rng, running, tianjin)
     open_one = _open(beijing)
     awards = finished.contestants.filter(award__isnull=False).count()
     return (

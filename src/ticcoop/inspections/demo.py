@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from ticcoop.accounts.demo import REGION_LOGIN_PREFIX
+from ticcoop.accounts.demo import REGION_LOGIN_PREFIX, demo_password_hash, region_prefix
 from ticcoop.assessments.models import CriteriaClause, Severity
 from ticcoop.assessments.queries import current_catalogue
 from ticcoop.inspections.models import (
@@ -29,8 +29,10 @@ from ticcoop.inspections.models import (
     PlanArea,
     RectificationDecision,
 )
+from ticcoop.inspections.models.campaigns import OPEN_FINDING_STATUSES
 from ticcoop.inspections.services import campaigns, findings, joint
 from ticcoop.regions.models import Region
+from ticcoop.registry.demo import create_lab_user
 from ticcoop.registry.models import Expert
 
 PLAN_TITLE = "2025年京津冀及华北晋蒙省(自治区)检验检测认证区域合作行动计划"
@@ -179,21 +181,35 @@ def _finished_campaign(rng: random.Random, seed: int, clauses: list[CriteriaClau
                 today=visit,
             )
             Finding.objects.filter(pk=finding.pk).update(created_at=_at(visit))
-            _answer(rng, finding, actor, visit, last=index % 7 == 6 and number == 0)
+            _answer(
+                rng,
+                finding,
+                actor,
+                visit,
+                last=index % 7 == 6 and number == 0,
+                returned=index == 0 and number == 0,
+            )
         if index % 4 == 0:
             Finding.objects.filter(target=target).update(published=True)
     campaigns.close_campaign(organiser, campaign)
     return campaign
 
 
-def _answer(rng: random.Random, finding: Finding, reviewer: User, visit: date, last: bool) -> None:
+def _answer(
+    rng: random.Random,
+    finding: Finding,
+    reviewer: User,
+    visit: date,
+    last: bool,
+    returned: bool = False,
+) -> None:
     """Most answers accepted on time; a few returned or never answered (overdue)."""
     if last:
         return  # never answered: overdue
     lab = finding.target.institution.members.first()
     submitter = lab.user if lab else reviewer
     submitted = visit + timedelta(days=rng.randint(5, 20))
-    returned = rng.random() < 0.15
+    returned = returned or rng.random() < 0.15
     FindingRectification.objects.create(
         finding=finding,
         text="已完成整改，提交相关记录。",
@@ -303,6 +319,26 @@ def _plan() -> ActionPlan:
     return plan
 
 
+def _target_lab_user(campaign: Campaign) -> str:
+    """A demo lab user for the first target with a finding waiting for its answer, so the
+    rectification can be answered by signing in (the regions' own lab users may not have
+    been drawn)."""
+    finding = (
+        Finding.objects.filter(target__pair__campaign=campaign, status__in=OPEN_FINDING_STATUSES)
+        .select_related("target__institution__region")
+        .order_by("target__pk", "pk")
+        .first()
+    )
+    if finding is None:
+        return ""
+    institution = finding.target.institution
+    member = institution.members.select_related("user").first()
+    if member is not None:
+        return member.user.username
+    username = f"{region_prefix(institution.region)}_lab_target"
+    return create_lab_user(institution, username, demo_password_hash())
+
+
 def load(seed: int) -> str:
     rng = random.Random(seed + 61)
     catalogue = current_catalogue()
@@ -312,6 +348,7 @@ def load(seed: int) -> str:
         catalogue = load_catalogue()
     clauses = list(CriteriaClause.objects.filter(element__catalogue=catalogue).order_by("pk"))
     finished = _finished_campaign(rng, seed, clauses)
+    lab_user = _target_lab_user(finished)
     _open_campaign(seed, finished)
     tasks = _joint_tasks()
     plan = _plan()
@@ -319,4 +356,5 @@ def load(seed: int) -> str:
     return (
         f"已生成交叉互查 2 次（2025 年已结束，{count} 个问题；2026 年进行中）、"
         f"联合检查任务 {tasks} 个、《{plan.title}》{plan.items.count()} 项任务。"
+        + (f"互查对象机构用户 {lab_user} 可登录答复退回的问题。" if lab_user else "")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from io import StringIO
 
 import pytest
@@ -9,8 +10,20 @@ from django.core.management import call_command
 from django.test import Client
 
 from ticcoop.accounts.demo import DEMO_PASSWORD
-from ticcoop.competitions.models import CompetitionStatus, Judge, JudgeScore, Stage, StageNumber
+from ticcoop.competitions.models import (
+    BlindResult,
+    Competition,
+    CompetitionStatus,
+    Judge,
+    JudgeScore,
+    Result,
+    Stage,
+    StageNumber,
+    TheoryScore,
+)
 from ticcoop.competitions.queries import judge_sheet
+from ticcoop.inspections.models import Finding
+from ticcoop.inspections.models.campaigns import OPEN_FINDING_STATUSES
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +53,46 @@ def test_demo_judges_log_in_and_score_in_the_competition_in_progress() -> None:
     ).contestant
     score = JudgeScore.objects.get(judge=judge, contestant=contestant)
     assert float(score.total) == 86 and score.entered_by.username == "judge_bj_1"
+
+
+def test_demo_competition_in_progress_has_scores_and_a_recusal_and_dq_z_is_exact() -> None:
+    call_command("demo_data", institutions=60, seed=2025, stdout=StringIO())
+    running = Competition.objects.get(status=CompetitionStatus.IN_PROGRESS)
+    assert TheoryScore.objects.filter(contestant__competition=running).exists()
+    assert BlindResult.objects.filter(contestant__competition=running).exists()
+    assert JudgeScore.objects.filter(contestant__competition=running).exists()
+    recusals = [
+        row
+        for judge in Judge.objects.filter(competition=running)
+        for row in judge_sheet(judge)
+        if row.excluded
+    ]
+    assert recusals, "one judge must step aside for a contestant of their employer"
+
+    # Every published z of the finished competition is the rule's: half-up on the exact value.
+    finished = Competition.objects.get(status=CompetitionStatus.RESULTS_PUBLISHED)
+    results = Result.objects.filter(contestant__competition=finished).select_related(
+        "contestant__discipline"
+    )
+    assert results
+    for result in results:
+        exact = Decimal(repr(result.detail["blind_value"])) - Decimal(repr(result.detail["x_pt"]))
+        z = (exact / Decimal(repr(result.detail["sigma_pt"]))).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        assert Decimal(repr(result.blind_z)) == z, result.contestant.number
+    dq4 = results.get(contestant__number="DQ-004")
+    print("DQ4", dq4.detail)
+    if dq4.detail["blind_value"] == 52.845:  # the example (seed 2025)
+        assert dq4.blind_z == 0.33
+
+
+def test_a_demo_lab_user_can_answer_a_cross_inspection_finding() -> None:
+    out = StringIO()
+    call_command("demo_data", institutions=40, seed=3, stdout=out)
+    finding = Finding.objects.filter(status__in=OPEN_FINDING_STATUSES).order_by("pk").first()
+    assert finding is not None
+    member = finding.target.institution.members.select_related("user").first()
+    assert member is not None and member.user.username in out.getvalue()
+    client = Client()
+    assert client.login(username=member.user.username, password=DEMO_PASSWORD)
