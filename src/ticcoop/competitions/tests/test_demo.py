@@ -21,6 +21,7 @@ from ticcoop.competitions.models import (
     StageNumber,
     TheoryScore,
 )
+from ticcoop.competitions.compute import score_blind
 from ticcoop.competitions.queries import judge_sheet
 from ticcoop.inspections.models import Finding
 from ticcoop.inspections.models.campaigns import OPEN_FINDING_STATUSES
@@ -82,9 +83,10 @@ def test_demo_competition_in_progress_has_scores_and_a_recusal_and_dq_z_is_exact
         )
         assert Decimal(repr(result.blind_z)) == z, result.contestant.number
     dq4 = results.get(contestant__number="DQ-004")
-    print("DQ4", dq4.detail)
-    if dq4.detail["blind_value"] == 52.845:  # the example (seed 2025)
-        assert dq4.blind_z == 0.33
+    # The example: DQ-004 reported 52.845 against the DQ discipline's published rule
+    # (reference 52.0, sigma_pt 5 % of it = 2.6): z = 0.325 → 0.33, not 0.32.
+    dq = finished.disciplines.get(code="DQ")
+    assert score_blind(finished, dq, {"DQ-004": 52.845}).z["DQ-004"] == Decimal("0.33")
 
 
 def test_a_demo_lab_user_can_answer_a_cross_inspection_finding() -> None:
