@@ -28,10 +28,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
+from ticcoop.methods.decimals import DecimalInputError, Number, exact_decimal, round_half_up
 from ticcoop.methods.iso13528 import (
     StatisticsInputError,
     from_certified_value,
@@ -84,58 +85,16 @@ class PointsInputError(ValueError):
     """Invalid scoring input; the message says which value and why."""
 
 
-Number = Decimal | Fraction | float | int | str
 TWO_PLACES = 2
 
 
 def to_decimal(value: Number, what: str = "value") -> Decimal:
-    """The exact decimal a value stands for: ``str``/``Decimal``/``int`` as given, a
-    ``float`` through its shortest repr (the decimal that was entered and stored), a
-    ``Fraction`` only when it has a finite decimal expansion."""
-    if isinstance(value, bool):
-        raise PointsInputError(f"{what} must be a number, got {value!r}")
+    """The exact decimal a value stands for (:func:`ticcoop.methods.decimals.exact_decimal`:
+    a ``float`` through its shortest repr, the decimal that was entered and stored)."""
     try:
-        if isinstance(value, Decimal):
-            result = value
-        elif isinstance(value, float):
-            result = Decimal(repr(value))
-        elif isinstance(value, int):
-            result = Decimal(value)
-        elif isinstance(value, str):
-            result = Decimal(value.strip())
-        elif isinstance(value, Fraction):
-            result = _fraction_to_decimal(value, what)
-        else:
-            raise PointsInputError(f"{what} must be a number, got {value!r}")
-    except InvalidOperation:
-        raise PointsInputError(f"{what} must be a decimal number, got {value!r}") from None
-    if not result.is_finite():
-        raise PointsInputError(f"{what} must be finite, got {value!r}")
-    return result
-
-
-def _fraction_to_decimal(value: Fraction, what: str) -> Decimal:
-    denominator, twos, fives = value.denominator, 0, 0
-    while denominator % 2 == 0:
-        denominator, twos = denominator // 2, twos + 1
-    while denominator % 5 == 0:
-        denominator, fives = denominator // 5, fives + 1
-    if denominator != 1:
-        raise PointsInputError(f"{what} has no finite decimal expansion: {value}")
-    places = max(twos, fives)
-    return Decimal(value.numerator * 10**places // value.denominator).scaleb(-places)
-
-
-def round_half_up(value: Number, places: int = TWO_PLACES) -> Decimal:
-    """Round the exact value half-up (a tie goes away from zero) to ``places`` decimals.
-
-    Works on the exact rational value, so no intermediate precision limit can move a tie:
-    0.325 → 0.33, −0.325 → −0.33, 1/3 → 0.33."""
-    exact = value if isinstance(value, Fraction) else Fraction(to_decimal(value))
-    scaled = abs(exact) * 10**places
-    units = math.floor(scaled + Fraction(1, 2))
-    result = Decimal(units).scaleb(-places)
-    return -result if exact < 0 else result
+        return exact_decimal(value, what)
+    except DecimalInputError as exc:
+        raise PointsInputError(str(exc)) from None
 
 
 def round2(value: Number) -> Decimal:
