@@ -1,4 +1,4 @@
-"""Demo data: a finished 2025 competition organised by Hebei (published, with awards), one
+"""Demo data: a finished competition of last year organised by Hebei (published, with awards), one
 organised by Tianjin that is in progress (its judges have logins and can score) and one
 organised by Beijing that is open for registration.  Deterministic from the seed.
 
@@ -84,15 +84,16 @@ def _disciplines(competition: Competition) -> list[Discipline]:
 
 def _finished(rng: random.Random, organiser: User) -> Competition:
     hebei = Region.objects.get(code="13")
+    year = timezone.localdate().year - 1  # relative to today: last year's competition
     competition = Competition.objects.create(
-        organiser_region=hebei, title="华北五地检验检测机构技能比武", year=2025,
-        registration_opens=_at(2025, 4, 1), registration_closes=_at(2025, 5, 31),
-        schedule="2025-06-16 理论考试\n2025-06-17 盲样检测\n2025-06-18 实操评审",
+        organiser_region=hebei, title="华北五地检验检测机构技能比武", year=year,
+        registration_opens=_at(year, 4, 1), registration_closes=_at(year, 5, 31),
+        schedule=f"{year}-06-16 理论考试\n{year}-06-17 盲样检测\n{year}-06-18 实操评审",
         venue="石家庄市 河北省产品质量监督检验研究院", rules_text=RULES,
         status=CompetitionStatus.REGISTRATION_OPEN, draw_seed=f"demo-{rng.randrange(10**8)}",
     )  # fmt: skip
     disciplines = _disciplines(competition)
-    _register(rng, competition, disciplines, decided_at=_at(2025, 5, 20))
+    _register(rng, competition, disciplines, decided_at=_at(year, 5, 20))
     experts = list(Expert.objects.filter(is_expert=True).order_by("pk"))
     for discipline in disciplines:
         for expert in rng.sample(experts, min(6, len(experts))):
@@ -102,11 +103,11 @@ def _finished(rng: random.Random, organiser: User) -> Competition:
     _scores(rng, competition)
     services.confirm_scores(organiser, competition)
     services.open_appeals(organiser, competition, timezone.now() + timedelta(days=1))
-    Competition.objects.filter(pk=competition.pk).update(appeal_deadline=_at(2025, 6, 25))
+    Competition.objects.filter(pk=competition.pk).update(appeal_deadline=_at(year, 6, 25))
     competition.refresh_from_db()
     services.publish_results(organiser, competition)
     Competition.objects.filter(pk=competition.pk).update(
-        scores_confirmed_at=_at(2025, 6, 20), published_at=_at(2025, 6, 26)
+        scores_confirmed_at=_at(year, 6, 20), published_at=_at(year, 6, 26)
     )
     return competition
 
@@ -148,7 +149,8 @@ def _scores(rng: random.Random, competition: Competition) -> None:
             skill = rng.gauss(0, 1)
             theory.append(TheoryScore(
                 contestant=contestant, score=Decimal(f"{min(100, max(40, 82 + 7 * skill)):.1f}"),
-                submitted_at=_at(2025, 6, 16) + timedelta(minutes=rng.randrange(60, 120)),
+                submitted_at=_at(competition.year, 6, 16)
+                + timedelta(minutes=rng.randrange(60, 120)),
             ))  # fmt: skip
             spread = BLIND_SPREAD[discipline.code]
             value = centre * (1 + rng.gauss(0, spread) - 0.005 * skill)
