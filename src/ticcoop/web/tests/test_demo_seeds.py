@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ticcoop.inspections.models import ActionPlan, Campaign, CampaignStatus
 from ticcoop.inspections.progress import plan_progress
-from ticcoop.supervision.models import Item
+from ticcoop.supervision.models import InspectionItem
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_demo_data_loads_for_every_seed(seed: int) -> None:
     assert campaigns[this].status == CampaignStatus.IN_PROGRESS
     for campaign in campaigns.values():
         assert str(campaign).count(str(campaign.year)) == 1, str(campaign)
-    for item in Item.objects.select_related("region"):
+    for item in InspectionItem.objects.select_related("region"):
         code = item.region.code
         assert item.display_number.startswith(f"{code}-")
         assert not item.display_number.startswith(f"{code}-{code}-")
