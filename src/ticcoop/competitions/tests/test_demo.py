@@ -23,8 +23,6 @@ from ticcoop.competitions.models import (
     TheoryScore,
 )
 from ticcoop.competitions.queries import judge_sheet
-from ticcoop.inspections.models import Finding
-from ticcoop.inspections.models.campaigns import OPEN_FINDING_STATUSES
 
 pytestmark = pytest.mark.django_db
 
@@ -87,14 +85,3 @@ def test_demo_competition_in_progress_has_scores_and_a_recusal_and_dq_z_is_exact
     # (reference 52.0, sigma_pt 5 % of it = 2.6): z = 0.325 → 0.33, not 0.32.
     dq = finished.disciplines.get(code="DQ")
     assert score_blind(finished, dq, {"DQ-004": 52.845}).z["DQ-004"] == Decimal("0.33")
-
-
-def test_a_demo_lab_user_can_answer_a_cross_inspection_finding() -> None:
-    out = StringIO()
-    call_command("demo_data", institutions=40, seed=3, stdout=out)
-    finding = Finding.objects.filter(status__in=OPEN_FINDING_STATUSES).order_by("pk").first()
-    assert finding is not None
-    member = finding.target.institution.members.select_related("user").first()
-    assert member is not None and member.user.username in out.getvalue()
-    client = Client()
-    assert client.login(username=member.user.username, password=DEMO_PASSWORD)
