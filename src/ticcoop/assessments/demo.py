@@ -2,11 +2,13 @@
 
 Per region (institutions in primary-key order; the first one is the demo lab user's):
 0. initial, concluded 基本符合, two open minor nonconformities (for the lab user to rectify);
-1. initial, concluded 符合;  2. initial, concluded 符合;
+1. initial, concluded 符合;  2. initial, concluded 符合 (1 and 2 last year, so last year's
+   action plan counts them);
 3. renewal, concluded 基本符合, one closed and one OVERDUE minor nonconformity;
 4. initial, concluded 不符合 with an open major nonconformity;
 5. supervision, in progress;  6. extension, planned.
-Dates are relative to today so that "overdue" stays overdue. Rows are inserted directly (demo
+Dates are relative to today so that "overdue" stays overdue; an assessment is concluded
+three days after its on-site visit. Rows are inserted directly (demo
 data are not user actions) but follow the same rules as the services.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -55,7 +57,7 @@ NC_TEXTS = {
 class Plan:
     kind: AssessmentKind
     status: AssessmentStatus
-    days_ago: int
+    days_ago: int | None
     conclusion: str = ""
     # (clause number, severity, nc status)
     ncs: tuple[tuple[str, Severity, NonconformityStatus], ...] = ()
@@ -72,8 +74,9 @@ PLANS = [
             ("4.5.3", Severity.MINOR, NonconformityStatus.OPEN),
         ),
     ),
-    Plan(AssessmentKind.INITIAL, AssessmentStatus.CONCLUDED, 200, Conclusion.CONFORM),
-    Plan(AssessmentKind.INITIAL, AssessmentStatus.CONCLUDED, 320, Conclusion.CONFORM),
+    # days_ago None: on 10 June and 15 September of last year.
+    Plan(AssessmentKind.INITIAL, AssessmentStatus.CONCLUDED, None, Conclusion.CONFORM),
+    Plan(AssessmentKind.INITIAL, AssessmentStatus.CONCLUDED, None, Conclusion.CONFORM),
     Plan(
         AssessmentKind.RENEWAL,
         AssessmentStatus.CONCLUDED,
@@ -170,6 +173,12 @@ def _declare_ties(rng: random.Random, pool: list[Expert]) -> int:
     return created
 
 
+def _concluded_at(onsite_end: date) -> datetime:
+    """Three days after the visit (never in the future)."""
+    moment = timezone.make_aware(datetime.combine(onsite_end + timedelta(days=3), time(10)))
+    return min(moment, timezone.now())
+
+
 def load(seed: int) -> str:
     rng = random.Random(seed + 7)
     catalogue: CriteriaCatalogue = load_catalogue()
@@ -184,8 +193,11 @@ def load(seed: int) -> str:
     assessments = ncs = 0
     for region in Region.objects.filter(is_active=True).order_by("code"):
         institutions = list(Institution.objects.filter(region=region).order_by("pk")[: len(PLANS)])
-        for institution, plan in zip(institutions, PLANS, strict=False):
-            onsite_end = today - timedelta(days=plan.days_ago)
+        for index, (institution, plan) in enumerate(zip(institutions, PLANS, strict=False)):
+            if plan.days_ago is None:
+                onsite_end = date(today.year - 1, 6, 10) + timedelta(days=97 * (index - 1))
+            else:
+                onsite_end = today - timedelta(days=plan.days_ago)
             assessment = Assessment.objects.create(
                 institution=institution,
                 kind=plan.kind,
@@ -196,7 +208,7 @@ def load(seed: int) -> str:
                 onsite_end=onsite_end,
                 conclusion=plan.conclusion,
                 summary="现场评审按计划完成。" if plan.conclusion else "",
-                concluded_at=timezone.now() if plan.conclusion else None,
+                concluded_at=_concluded_at(onsite_end) if plan.conclusion else None,
             )
             team = _team(rng, pool, institution)
             TeamMember.objects.bulk_create(

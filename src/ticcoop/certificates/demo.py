@@ -34,7 +34,7 @@ from ticcoop.certificates.models import (
     ScopeItem,
     VersionAction,
 )
-from ticcoop.certificates.scope import ScopeRow
+from ticcoop.certificates.scope import ScopeRow, digest_of
 from ticcoop.certificates.validity import add_years, expiry_for
 from ticcoop.methods.ids import format_certificate_number
 from ticcoop.regions.models import Region
@@ -114,6 +114,8 @@ def _issue_assessed(serials: _Serials, rng: random.Random, regulators: dict[int,
         actor = regulators.get(institution.region_id)
         if actor is None or assessment_allows_issue(assessment) is not None:
             continue
+        if institution.status != InstitutionStatus.OPERATING:
+            continue  # a suspended or closed institution gets no certificate (the service refuses)
         category, rows = _scope(rng)
         day = assessment.onsite_end + timedelta(days=rng.randint(5, 20))
         day = min(day, timezone.localdate())
@@ -203,7 +205,10 @@ def _histories(rng: random.Random, regulators: dict[int, User]) -> dict[str, int
             )
             done["撤销"] += 1
         for certificate in live[3:5]:
+            current = digest_of(services.scope_of(certificate))
             _category, rows = _scope(rng)
+            while digest_of(rows) == current:  # a scope change must change the scope
+                _category, rows = _scope(rng)
             services.change_scope(actor, certificate, rows, "扩项评审通过")
             done["变更范围"] += 1
         for certificate in live[5:]:

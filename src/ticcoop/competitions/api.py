@@ -24,6 +24,7 @@ from ticcoop.competitions.schemas import (
     DecisionIn,
     ImportOut,
     JudgeScoreIn,
+    JudgeSheetOut,
     RankingOut,
     RecordOut,
     RegistrationIn,
@@ -134,6 +135,48 @@ def judge_score(request: HttpRequest, competition_id: int, payload: JudgeScoreIn
         reason=payload.reason,
     )
     return Status(201, record)
+
+
+def _sheet(judge: Judge) -> dict[str, Any]:
+    rows = queries.judge_sheet(judge)
+    return {
+        "judge_id": judge.pk,
+        "competition_id": judge.competition_id,
+        "competition": judge.competition.title,
+        "competition_status": judge.competition.status,
+        "discipline": judge.discipline.code,
+        "discipline_name": judge.discipline.name,
+        "rubric": judge.discipline.rubric or [],
+        "rows": [
+            {
+                "number": row.number,
+                "excluded": bool(row.excluded),
+                "exclusion_reason": row.excluded,
+                "latest_total": row.latest.total if row.latest else None,
+                "latest_item_scores": row.latest.item_scores if row.latest else [],
+                "records": row.records,
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.get("/judging", response=list[JudgeSheetOut], auth=django_auth)
+def my_sheets(request: HttpRequest) -> list[dict[str, Any]]:
+    """The logged-in judge's score sheets: contestants by operation number, with recusals."""
+    judges = queries.judges_of_user(request.user).select_related("competition", "discipline")
+    return [_sheet(judge) for judge in judges.order_by("-competition__year", "pk")]
+
+
+@router.get("/judges/{int:judge_id}/sheet", response=JudgeSheetOut, auth=django_auth)
+def judge_sheet(request: HttpRequest, judge_id: int) -> dict[str, Any]:
+    """One sheet, for its judge or the organiser entering a paper sheet."""
+    judge = get_object_or_404(
+        Judge.objects.select_related("competition", "discipline", "expert"), pk=judge_id
+    )
+    if not queries.may_use_sheet(request.user, judge):
+        raise PermissionDenied
+    return _sheet(judge)
 
 
 @router.get("/{int:competition_id}/results", response=RankingOut)

@@ -83,12 +83,12 @@ def compute_discipline(competition: Competition, discipline: Discipline) -> Disc
         (r.contestant_id, r)
         for r in BlindResult.objects.filter(contestant_id__in=ids).order_by("pk")
     )
-    judged: dict[int, dict[str, float]] = defaultdict(dict)
+    judged: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for (cid, jid), rec in _latest(
         ((r.contestant_id, r.judge_id), r)
         for r in JudgeScore.objects.filter(contestant_id__in=ids).order_by("pk")
     ).items():
-        judged[cid][str(jid)] = float(rec.total)
+        judged[cid][str(jid)] = rec.total
     missing = [
         f"{c.number or c.person_name}（{label}）"
         for cid, c in contestants.items()
@@ -118,8 +118,9 @@ def compute_discipline(competition: Competition, discipline: Discipline) -> Disc
                 str(contestant.region_id),
                 competition.judge_exclusion,
             )
+            # Exact decimals throughout (methods.points): the published figures are the rule's.
             stages = {
-                "theory": float(theory[cid].score),
+                "theory": theory[cid].score,
                 "blind": scored.points[str(cid)],
                 "operation": operation.score,
             }
@@ -141,9 +142,9 @@ def compute_discipline(competition: Competition, discipline: Discipline) -> Disc
     ]
     ranked = points.assign_medals(
         points.rank_entries(entries),
-        float(competition.gold_share),
-        float(competition.silver_share),
-        float(competition.bronze_share),
+        competition.gold_share,
+        competition.silver_share,
+        competition.bronze_share,
     )
     outcome.blind = {
         "x_pt": scored.x_pt,
@@ -156,11 +157,11 @@ def compute_discipline(competition: Competition, discipline: Discipline) -> Disc
         outcome.results.append(
             Result(
                 contestant=contestant,
-                theory=_dec(stages["theory"]),
-                blind=_dec(stages["blind"]),
-                blind_z=scored.z[str(contestant.pk)],
-                operation=_dec(stages["operation"]),
-                total=_dec(total),
+                theory=points.round2(stages["theory"]),
+                blind=stages["blind"],
+                blind_z=float(scored.z[str(contestant.pk)]),
+                operation=stages["operation"],
+                total=total,
                 rank=item.rank,
                 medal=item.medal or "",
                 detail={
@@ -168,7 +169,7 @@ def compute_discipline(competition: Competition, discipline: Discipline) -> Disc
                     **outcome.blind,
                     "judges_counted": len(operation.counted),
                     "judges_excluded": len(operation.excluded),
-                    "judge_scores": [judged[contestant.pk][j] for j in operation.counted],
+                    "judge_scores": [float(judged[contestant.pk][j]) for j in operation.counted],
                     "trimmed": operation.trimmed,
                     "weights": discipline.weights(),
                 },
@@ -179,10 +180,6 @@ def compute_discipline(competition: Competition, discipline: Discipline) -> Disc
 
 def _timestamp(record: TheoryScore) -> float | None:
     return record.submitted_at.timestamp() if record.submitted_at else None
-
-
-def _dec(value: float) -> Decimal:
-    return Decimal(repr(value)).quantize(Decimal("0.01"))
 
 
 def compute_competition(competition: Competition) -> list[DisciplineOutcome]:
@@ -200,8 +197,8 @@ def compute_competition(competition: Competition) -> list[DisciplineOutcome]:
 
 def team_rankings(competition: Competition, results: list[Result]) -> dict[str, list[Any]]:
     """Institution and region team rankings over all disciplines (mean of best N totals)."""
-    by_institution: dict[str, list[float]] = defaultdict(list)
-    by_region: dict[str, list[float]] = defaultdict(list)
+    by_institution: dict[str, list[Decimal]] = defaultdict(list)
+    by_region: dict[str, list[Decimal]] = defaultdict(list)
     names: dict[str, str] = {}
     for result in results:
         contestant: Contestant = result.contestant
@@ -209,8 +206,8 @@ def team_rankings(competition: Competition, results: list[Result]) -> dict[str, 
         region_key = contestant.region.code
         names[inst_key] = contestant.institution.name
         names[region_key] = contestant.region.name_zh
-        by_institution[inst_key].append(float(result.total))
-        by_region[region_key].append(float(result.total))
+        by_institution[inst_key].append(result.total)
+        by_region[region_key].append(result.total)
     n = competition.team_best_n
     return {
         "institutions": [(row, names[row.team]) for row in points.team_ranking(by_institution, n)],
@@ -223,8 +220,8 @@ class BlindRow:
     number: str
     value: float | None
     records: int
-    z: float | None
-    points: float | None
+    z: Decimal | None
+    points: Decimal | None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Demo data: a finished 2025 competition organised by Hebei (published, with awards), one
+"""Demo data: a finished competition of last year organised by Hebei (published, with awards), one
 organised by Tianjin that is in progress (its judges have logins and can score) and one
 organised by Beijing that is open for registration.  Deterministic from the seed.
 
@@ -33,6 +33,7 @@ from ticcoop.competitions.models import (
     JudgeScore,
     TheoryScore,
 )
+from ticcoop.competitions.queries import exclusion_reason
 from ticcoop.methods.points import Judge as JudgeTies
 from ticcoop.methods.points import judge_excluded
 from ticcoop.regions.models import Region
@@ -83,15 +84,16 @@ def _disciplines(competition: Competition) -> list[Discipline]:
 
 def _finished(rng: random.Random, organiser: User) -> Competition:
     hebei = Region.objects.get(code="13")
+    year = timezone.localdate().year - 1  # relative to today: last year's competition
     competition = Competition.objects.create(
-        organiser_region=hebei, title="华北五地检验检测机构技能比武", year=2025,
-        registration_opens=_at(2025, 4, 1), registration_closes=_at(2025, 5, 31),
-        schedule="2025-06-16 理论考试\n2025-06-17 盲样检测\n2025-06-18 实操评审",
+        organiser_region=hebei, title="华北五地检验检测机构技能比武", year=year,
+        registration_opens=_at(year, 4, 1), registration_closes=_at(year, 5, 31),
+        schedule=f"{year}-06-16 理论考试\n{year}-06-17 盲样检测\n{year}-06-18 实操评审",
         venue="石家庄市 河北省产品质量监督检验研究院", rules_text=RULES,
         status=CompetitionStatus.REGISTRATION_OPEN, draw_seed=f"demo-{rng.randrange(10**8)}",
     )  # fmt: skip
     disciplines = _disciplines(competition)
-    _register(rng, competition, disciplines, decided_at=_at(2025, 5, 20))
+    _register(rng, competition, disciplines, decided_at=_at(year, 5, 20))
     experts = list(Expert.objects.filter(is_expert=True).order_by("pk"))
     for discipline in disciplines:
         for expert in rng.sample(experts, min(6, len(experts))):
@@ -101,11 +103,11 @@ def _finished(rng: random.Random, organiser: User) -> Competition:
     _scores(rng, competition)
     services.confirm_scores(organiser, competition)
     services.open_appeals(organiser, competition, timezone.now() + timedelta(days=1))
-    Competition.objects.filter(pk=competition.pk).update(appeal_deadline=_at(2025, 6, 25))
+    Competition.objects.filter(pk=competition.pk).update(appeal_deadline=_at(year, 6, 25))
     competition.refresh_from_db()
     services.publish_results(organiser, competition)
     Competition.objects.filter(pk=competition.pk).update(
-        scores_confirmed_at=_at(2025, 6, 20), published_at=_at(2025, 6, 26)
+        scores_confirmed_at=_at(year, 6, 20), published_at=_at(year, 6, 26)
     )
     return competition
 
@@ -147,7 +149,8 @@ def _scores(rng: random.Random, competition: Competition) -> None:
             skill = rng.gauss(0, 1)
             theory.append(TheoryScore(
                 contestant=contestant, score=Decimal(f"{min(100, max(40, 82 + 7 * skill)):.1f}"),
-                submitted_at=_at(2025, 6, 16) + timedelta(minutes=rng.randrange(60, 120)),
+                submitted_at=_at(competition.year, 6, 16)
+                + timedelta(minutes=rng.randrange(60, 120)),
             ))  # fmt: skip
             spread = BLIND_SPREAD[discipline.code]
             value = centre * (1 + rng.gauss(0, spread) - 0.005 * skill)
@@ -244,6 +247,41 @@ def _judge_logins(competition: Competition) -> None:
         Expert.objects.filter(pk=expert.pk).update(user=user)
 
 
+def _recusal(competition: Competition) -> None:
+    """The first judge works for the institution of a contestant of their discipline (from
+    their own region where there is one), so the sheet shows a recusal (回避)."""
+    judge = competition.judges.select_related("expert").order_by("pk").first()
+    if judge is None:
+        return
+    contestants = judge.discipline.contestants.order_by("pk")
+    contestant = contestants.filter(region_id=judge.expert.region_id).first() or contestants.first()
+    if contestant is not None:
+        Expert.objects.filter(pk=judge.expert_id).update(employer=contestant.institution)
+
+
+def _running_scores(rng: random.Random, competition: Competition, organiser: User) -> None:
+    """Some scores of the competition in progress, entered through the services: every
+    theory score, half of the blind results, and each judge's first sheets."""
+    started = timezone.now() - timedelta(hours=5)
+    for discipline in competition.disciplines.order_by("pk"):
+        contestants = list(discipline.contestants.order_by("pk"))
+        for index, contestant in enumerate(contestants):
+            skill = rng.gauss(0, 1)
+            services.record_theory_score(
+                organiser, contestant, f"{min(100, max(40, 82 + 7 * skill)):.1f}",
+                submitted_at=started + timedelta(minutes=rng.randrange(60, 120)),
+            )  # fmt: skip
+            if index % 2 == 0:
+                value = BLIND_CENTRE[discipline.code] * (1 + rng.gauss(0, 0.03))
+                services.record_blind_result(organiser, contestant, round(value, 3))
+        for judge in discipline.judges.select_related("expert__user").order_by("pk")[1:3]:
+            for contestant in contestants[:3]:
+                if exclusion_reason(judge, contestant, competition.judge_exclusion):
+                    continue
+                parts = [_item(rng, maximum, 0.0) for maximum in RUBRIC_MAX]
+                services.record_judge_score(judge.expert.user, judge, contestant, item_scores=parts)
+
+
 def judge_logins() -> list[str]:
     """The demo judges' logins, for the account list printed by ``ticcoop demo-data``."""
     users = User.objects.filter(expert__in=Judge.objects.values("expert"))
@@ -258,6 +296,8 @@ def load(seed: int) -> str:
     finished = _finished(rng, hebei)
     running = _in_progress(rng, tianjin)
     _judge_logins(running)
+    _recusal(running)
+    _running_scores(rng, running, tianjin)
     open_one = _open(beijing)
     awards = finished.contestants.filter(award__isnull=False).count()
     return (

@@ -117,6 +117,7 @@ class ImportOut(Schema):
 
 class ResultOut(Schema):
     rank: int
+    contestant_id: int  # fetch the breakdown: /contestants/{contestant_id}/breakdown
     number: str
     person_name: str
     institution: str
@@ -160,8 +161,30 @@ class TeamOut(Schema):
     rank: int
     team: str
     name: str
-    score: float
+    score: Decimal
     counted: int
+
+
+class SheetRowOut(Schema):
+    """One contestant on a judge's sheet, by anonymous operation number only."""
+
+    number: str
+    excluded: bool
+    exclusion_reason: str
+    latest_total: Decimal | None
+    latest_item_scores: list[float]
+    records: int
+
+
+class JudgeSheetOut(Schema):
+    judge_id: int
+    competition_id: int
+    competition: str
+    competition_status: str
+    discipline: str
+    discipline_name: str
+    rubric: list[dict[str, Any]]
+    rows: list[SheetRowOut]
 
 
 class RankingOut(Schema):

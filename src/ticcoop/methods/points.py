@@ -13,8 +13,14 @@ recorded scores; docs/methods/competition-scoring.md explains each rule with exa
 * total = weighted sum of the three stage scores, weights sum to 1;
 * ranking with a fully determined tie-break, medals by cumulative shares, team rankings.
 
-All published figures are rounded half-up to two decimals (:func:`round2`) and the
-ranking compares the rounded figures, so equal published totals are ties for the tie-break.
+All published figures are computed **exactly in decimal** from the entered decimal values
+(:func:`to_decimal`: a ``str``/``Decimal`` as given, a ``float`` through its shortest repr, so a
+stored ``52.845`` means 52.845, not its binary neighbour), with divisions done in exact
+rational arithmetic, and rounded half-up (away from zero on a tie) to two decimals
+(:func:`round2`); they are returned as :class:`~decimal.Decimal`.  The ranking compares the
+rounded figures, so equal published totals are ties for the tie-break.  Only Algorithm A
+(x* and s*, an iteration that no rule rounds) runs in binary floats; its x_pt and sigma_pt
+enter the z formula through their shortest repr, as they are stored and shown.
 """
 
 from __future__ import annotations
@@ -22,16 +28,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
+from ticcoop.methods.decimals import DecimalInputError, Number, exact_decimal, round_half_up
 from ticcoop.methods.iso13528 import (
     StatisticsInputError,
     from_certified_value,
     from_participants,
     sigma_fitness_for_purpose,
     sigma_robust_sd,
-    z_score,
 )
 
 __all__ = [
@@ -54,8 +61,10 @@ __all__ = [
     "operation_score",
     "rank_entries",
     "round2",
+    "round_half_up",
     "score_blind_samples",
     "team_ranking",
+    "to_decimal",
     "trimmed_mean",
     "weighted_total",
     "z_points",
@@ -65,8 +74,7 @@ __all__ = [
 STAGES: tuple[str, ...] = ("theory", "blind", "operation")
 #: The trimmed mean drops the highest and lowest score from this many judges on.
 MIN_JUDGES_FOR_TRIM = 5
-MAX_POINTS = 100.0
-WEIGHT_TOLERANCE = 1e-9
+MAX_POINTS = Decimal(100)
 
 ExclusionRule = Literal["institution", "region"]
 SigmaRule = Literal["robust-sd", "fixed", "percent"]
@@ -77,19 +85,39 @@ class PointsInputError(ValueError):
     """Invalid scoring input; the message says which value and why."""
 
 
-def round2(value: float) -> float:
-    """Round half-up to two decimals on the decimal representation (79.995 → 80.0)."""
-    if not math.isfinite(value):
+TWO_PLACES = 2
+
+
+def to_decimal(value: Number, what: str = "value") -> Decimal:
+    """The exact decimal a value stands for (:func:`ticcoop.methods.decimals.exact_decimal`:
+    a ``float`` through its shortest repr, the decimal that was entered and stored)."""
+    try:
+        return exact_decimal(value, what)
+    except DecimalInputError as exc:
+        raise PointsInputError(str(exc)) from None
+
+
+def round2(value: Number) -> Decimal:
+    """Round half-up to two decimals on the decimal value (79.995 → 80.00, 2.675 → 2.68)."""
+    if isinstance(value, float) and not math.isfinite(value):
         raise PointsInputError(f"value must be finite, got {value!r}")
-    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return round_half_up(value, TWO_PLACES)
 
 
-def _score(value: float, what: str) -> float:
-    if not isinstance(value, int | float) or not math.isfinite(value):
+def _exact(value: Number, what: str) -> Fraction:
+    return Fraction(to_decimal(value, what))
+
+
+def _score(value: Number, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | Fraction | int | float | str):
         raise PointsInputError(f"{what} must be a finite number, got {value!r}")
-    if not 0 <= value <= MAX_POINTS:
+    try:
+        number = to_decimal(value, what)
+    except PointsInputError:
+        raise PointsInputError(f"{what} must be a finite number, got {value!r}") from None
+    if not 0 <= number <= MAX_POINTS:
         raise PointsInputError(f"{what} must be between 0 and 100, got {value!r}")
-    return float(value)
+    return number
 
 
 # ---------------------------------------------------------------------------
@@ -105,8 +133,10 @@ class ZStep:
     points: float
     inclusive: bool = True
 
-    def covers(self, abs_z: float) -> bool:
-        return abs_z <= self.bound if self.inclusive else abs_z < self.bound
+    def covers(self, abs_z: Number) -> bool:
+        # Bounds are decimals as published (a float bound is read through its repr).
+        bound, value = _exact(self.bound, "step bound"), _exact(abs_z, "|z|")
+        return value <= bound if self.inclusive else value < bound
 
 
 @dataclass(frozen=True)
@@ -190,33 +220,38 @@ DEFAULT_Z_RULE = ZPointsRule(
 )
 
 
-def z_points(z: float, rule: ZPointsRule = DEFAULT_Z_RULE) -> float:
-    """Points for one z-score under ``rule`` (unrounded)."""
-    if not math.isfinite(z):
-        raise PointsInputError(f"z must be finite, got {z!r}")
-    abs_z = abs(z)
+def z_points(z: Number, rule: ZPointsRule = DEFAULT_Z_RULE) -> Fraction:
+    """Points for one z-score under ``rule``, exact (unrounded; a linear rule can give 1/3)."""
+    abs_z = abs(_exact(z, "z"))
     if rule.kind == "linear":
-        if abs_z <= rule.full_at:
-            return MAX_POINTS
-        if abs_z >= rule.zero_at:
-            return 0.0
-        return MAX_POINTS * (rule.zero_at - abs_z) / (rule.zero_at - rule.full_at)
+        full_at, zero_at = _exact(rule.full_at, "full_at"), _exact(rule.zero_at, "zero_at")
+        if abs_z <= full_at:
+            return Fraction(MAX_POINTS)
+        if abs_z >= zero_at:
+            return Fraction(0)
+        return Fraction(MAX_POINTS) * (zero_at - abs_z) / (zero_at - full_at)
     for step in rule.steps:
         if step.covers(abs_z):
-            return step.points
-    return rule.otherwise
+            return _exact(step.points, "step points")
+    return _exact(rule.otherwise, "points beyond the last step")
 
 
 @dataclass(frozen=True)
 class BlindScoring:
-    """Assigned value, sigma_pt, and each contestant's z-score and points."""
+    """Assigned value, sigma_pt, and each contestant's z-score and points.
+
+    ``x_pt``/``sigma_pt`` are floats for display and storage; ``x_pt_exact`` and
+    ``sigma_pt_exact`` are the decimals the z formula used.  ``z`` and ``points`` are the
+    published two-decimal figures."""
 
     x_pt: float
     sigma_pt: float
     assigned_source: str
     sigma_source: str
-    z: dict[str, float]
-    points: dict[str, float]
+    z: dict[str, Decimal]
+    points: dict[str, Decimal]
+    x_pt_exact: Decimal = Decimal(0)
+    sigma_pt_exact: Decimal = Decimal(0)
 
 
 def score_blind_samples(
@@ -233,44 +268,63 @@ def score_blind_samples(
     the robust mean x* of the results by Algorithm A (7.7, C.3.1).  sigma_pt is the robust
     SD s* of these results (8.6, "robust-sd"), ``sigma_value`` ("fixed", 8.2) or
     ``sigma_value`` percent of |x_pt| ("percent", 8.2).  z = (x − x_pt)/sigma_pt (9.4)
-    and points = :func:`z_points` rounded to two decimals; z is rounded to two decimals
-    before the mapping, as published.
+    computed exactly from the decimal results, x_pt and sigma_pt, rounded half-up to two
+    decimals; the points are :func:`z_points` of that **published** z (so the points can
+    be checked against the printed z), rounded to two decimals.  Only Algorithm A (a
+    consensus x_pt, or sigma_pt = s*) is computed in floats; its figures enter the formula
+    through their shortest repr.
     """
     if not results:
         raise PointsInputError("no blind-sample results to score")
     keys = list(results)
-    values = [float(results[k]) for k in keys]
+    exact = {k: to_decimal(results[k], f"result of {k}") for k in keys}
+    values = [float(exact[k]) for k in keys]
     try:
         estimate = None
         if reference_value is not None:
-            assigned = from_certified_value(reference_value, 0.0)
+            x_pt = to_decimal(reference_value, "reference_value")
+            assigned = from_certified_value(float(x_pt), 0.0)
         else:
             assigned = from_participants(values)
             estimate = assigned.robust
+            x_pt = to_decimal(float(assigned.x_pt), "x_pt")
         if sigma_rule == "robust-sd":
             robust = estimate or from_participants(values).robust
             if robust is None:
                 raise PointsInputError("no robust estimate for sigma_pt")
             sigma = sigma_robust_sd(robust)
+            sigma_exact = to_decimal(float(sigma.value), "sigma_pt")
         elif sigma_rule == "fixed":
-            sigma = sigma_fitness_for_purpose(value=_required(sigma_value, "sigma_value"))
+            sigma_exact = _required(sigma_value, "sigma_value")
+            sigma = sigma_fitness_for_purpose(value=float(sigma_exact))
         elif sigma_rule == "percent":
             percent = _required(sigma_value, "sigma_value")
-            sigma = sigma_fitness_for_purpose(percent=percent, x_pt=assigned.x_pt)
+            sigma = sigma_fitness_for_purpose(percent=float(percent), x_pt=float(x_pt))
+            sigma_exact = percent * abs(x_pt) / 100
         else:
             raise PointsInputError(f"unknown sigma_pt rule {sigma_rule!r}")
-        zs = z_score(values, assigned.x_pt, sigma.value)
     except StatisticsInputError as exc:
         raise PointsInputError(str(exc)) from exc
-    z = {k: round2(float(v)) for k, v in zip(keys, zs, strict=True)}
+    if sigma_exact <= 0:
+        raise PointsInputError(f"sigma_pt must be > 0, got {sigma_exact}")
+    z = {k: round2((Fraction(exact[k]) - Fraction(x_pt)) / Fraction(sigma_exact)) for k in keys}
     points = {k: round2(z_points(z[k], rule)) for k in keys}
-    return BlindScoring(assigned.x_pt, sigma.value, assigned.source, sigma.source, z, points)
+    return BlindScoring(
+        float(x_pt),
+        float(sigma_exact),
+        assigned.source,
+        sigma.source,
+        z,
+        points,
+        x_pt,
+        sigma_exact,
+    )
 
 
-def _required(value: float | None, name: str) -> float:
+def _required(value: Number | None, name: str) -> Decimal:
     if value is None:
         raise PointsInputError(f"{name} is required by this sigma_pt rule")
-    return float(value)
+    return to_decimal(value, name)
 
 
 # ---------------------------------------------------------------------------
@@ -278,14 +332,15 @@ def _required(value: float | None, name: str) -> float:
 # ---------------------------------------------------------------------------
 
 
-def trimmed_mean(scores: Iterable[float], min_for_trim: int = MIN_JUDGES_FOR_TRIM) -> float:
-    """Mean of the scores, dropping one highest and one lowest when n ≥ ``min_for_trim``."""
+def trimmed_mean(scores: Iterable[Number], min_for_trim: int = MIN_JUDGES_FOR_TRIM) -> Fraction:
+    """Mean of the scores, dropping one highest and one lowest when n ≥ ``min_for_trim``;
+    exact (a Fraction: the mean of 70, 80, 81 is 231/3)."""
     values = sorted(_score(v, f"judge score {i}") for i, v in enumerate(scores, start=1))
     if not values:
         raise PointsInputError("no judge scores")
     if len(values) >= min_for_trim:
         values = values[1:-1]
-    return math.fsum(values) / len(values)
+    return sum((Fraction(v) for v in values), Fraction(0)) / len(values)
 
 
 @dataclass(frozen=True)
@@ -310,14 +365,14 @@ def judge_excluded(
 
 @dataclass(frozen=True)
 class OperationScore:
-    score: float
+    score: Decimal
     counted: tuple[str, ...]
     excluded: tuple[str, ...]
     trimmed: bool
 
 
 def operation_score(
-    scores: Mapping[str, float],
+    scores: Mapping[str, Number],
     judges: Mapping[str, Judge],
     contestant_institution: str,
     contestant_region: str,
@@ -349,26 +404,31 @@ def operation_score(
 # ---------------------------------------------------------------------------
 
 
-def check_weights(weights: Mapping[str, float]) -> None:
-    """Weights: one per stage, each in [0, 1], summing to 1 (within 1e-9)."""
+def check_weights(weights: Mapping[str, Number]) -> None:
+    """Weights: one per stage, each a decimal in [0, 1], summing to exactly 1."""
     if set(weights) != set(STAGES):
         raise PointsInputError(f"weights must be given for exactly {STAGES}, got {sorted(weights)}")
     for stage, weight in weights.items():
-        if not 0 <= weight <= 1:
+        if not 0 <= to_decimal(weight, f"weight of {stage}") <= 1:
             raise PointsInputError(f"weight of {stage} must be between 0 and 1, got {weight}")
-    total = math.fsum(weights.values())
-    if abs(total - 1) > WEIGHT_TOLERANCE:
-        raise PointsInputError(f"weights must sum to 1, they sum to {total:g}")
+    # Decimal weights (0.3 + 0.3 + 0.4) add up exactly, so no tolerance is needed.
+    total = sum((to_decimal(w) for w in weights.values()), Decimal(0))
+    if total != 1:
+        raise PointsInputError(f"weights must sum to 1, they sum to {total:f}")
 
 
-def weighted_total(stage_scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
-    """Σ weight × stage score over the three stages, rounded to two decimals."""
+def weighted_total(stage_scores: Mapping[str, Number], weights: Mapping[str, Number]) -> Decimal:
+    """Σ weight × stage score over the three stages, exact, rounded half-up to two decimals
+    (0.3 × 17.15 + 0.3 × 60 + 0.4 × 66.8 = 49.865 → 49.87)."""
     check_weights(weights)
     missing = [s for s in STAGES if s not in stage_scores]
     if missing:
         raise PointsInputError(f"missing stage scores: {', '.join(missing)}")
-    parts = [weights[s] * _score(stage_scores[s], f"{s} score") for s in STAGES]
-    return round2(math.fsum(parts))
+    parts = [
+        Fraction(to_decimal(weights[s])) * Fraction(_score(stage_scores[s], f"{s} score"))
+        for s in STAGES
+    ]
+    return round2(sum(parts, Fraction(0)))
 
 
 @dataclass(frozen=True)
@@ -376,9 +436,9 @@ class RankEntry:
     """What the ranking looks at; ``theory_submitted`` is a timestamp (None = never)."""
 
     number: str
-    total: float
-    operation: float
-    blind: float
+    total: Decimal | float
+    operation: Decimal | float
+    blind: Decimal | float
     theory_submitted: float | None = None
 
 
@@ -389,9 +449,18 @@ class Ranked:
     medal: str | None = None
 
 
-def _rank_key(entry: RankEntry) -> tuple[float, float, float, float, str]:
+def _rank_key(entry: RankEntry) -> tuple[Decimal, Decimal, Decimal, float, str]:
     submitted = math.inf if entry.theory_submitted is None else entry.theory_submitted
-    return (-entry.total, -entry.operation, -entry.blind, submitted, entry.number)
+    # Compare the published decimals, so totals printed as equal are a tie.
+    total, operation, blind = (
+        to_decimal(v, f"{what} of {entry.number}")
+        for what, v in (
+            ("total", entry.total),
+            ("operation", entry.operation),
+            ("blind", entry.blind),
+        )
+    )
+    return (-total, -operation, -blind, submitted, entry.number)
 
 
 def rank_entries(entries: Iterable[RankEntry]) -> list[Ranked]:
@@ -408,11 +477,7 @@ def rank_entries(entries: Iterable[RankEntry]) -> list[Ranked]:
     return [Ranked(position, entry) for position, entry in enumerate(ordered, start=1)]
 
 
-def _round_half_up(value: float) -> int:
-    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def medal_counts(n: int, gold: float, silver: float, bronze: float) -> tuple[int, int, int]:
+def medal_counts(n: int, gold: Number, silver: Number, bronze: Number) -> tuple[int, int, int]:
     """Medals among ``n`` ranked contestants by cumulative shares rounded half-up.
 
     gold = R(n·g); silver = R(n·(g+s)) − gold; bronze = R(n·(g+s+b)) − gold − silver, where R
@@ -420,20 +485,22 @@ def medal_counts(n: int, gold: float, silver: float, bronze: float) -> tuple[int
     """
     if n < 0:
         raise PointsInputError(f"n must be >= 0, got {n}")
-    shares = (gold, silver, bronze)
-    if any(not 0 <= s <= 1 for s in shares) or math.fsum(shares) > 1 + WEIGHT_TOLERANCE:
-        raise PointsInputError(f"medal shares must be in [0, 1] and sum to <= 1, got {shares}")
+    shares = tuple(to_decimal(s, "medal share") for s in (gold, silver, bronze))
+    if any(not 0 <= s <= 1 for s in shares) or sum(shares) > 1:
+        raise PointsInputError(
+            f"medal shares must be in [0, 1] and sum to <= 1, got {', '.join(map(str, shares))}"
+        )
     # Shares are decimals (0.1, 0.2 …): add them as decimals so 0.1 + 0.2 is exactly 0.3.
     cumulative, running = [], Decimal(0)
     for share in shares:
-        running += Decimal(repr(share))
-        cumulative.append(_round_half_up(float(running * n)))
+        running += share
+        cumulative.append(int(round_half_up(running * n, 0)))
     g, gs, gsb = cumulative
     return g, gs - g, gsb - gs
 
 
 def assign_medals(
-    ranked: Sequence[Ranked], gold: float, silver: float, bronze: float
+    ranked: Sequence[Ranked], gold: Number, silver: Number, bronze: Number
 ) -> list[Ranked]:
     """Copy of ``ranked`` (in rank order) with medals by :func:`medal_counts`."""
     counts = medal_counts(len(ranked), gold, silver, bronze)
@@ -448,12 +515,12 @@ def assign_medals(
 class TeamRow:
     rank: int
     team: str
-    score: float
+    score: Decimal
     counted: int
-    best: float = field(default=0.0)
+    best: Decimal = field(default=Decimal(0))
 
 
-def team_ranking(members: Mapping[str, Sequence[float]], best_n: int) -> list[TeamRow]:
+def team_ranking(members: Mapping[str, Sequence[Number]], best_n: int) -> list[TeamRow]:
     """Team (institution or region) ranking: team score = mean of its best ``best_n`` totals.
 
     A team with fewer than ``best_n`` contestants counts the missing places as 0, so the
@@ -467,7 +534,7 @@ def team_ranking(members: Mapping[str, Sequence[float]], best_n: int) -> list[Te
         best = sorted((_score(t, f"total of {team}") for t in totals), reverse=True)[:best_n]
         if not best:
             continue
-        rows.append((round2(math.fsum(best) / best_n), best[0], team, len(best)))
+        rows.append((round2(Fraction(sum(best, Decimal(0))) / best_n), best[0], team, len(best)))
     rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
     return [
         TeamRow(position, team, score, counted, top)

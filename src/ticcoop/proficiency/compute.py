@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from ticcoop.methods import iso13528 as pt
+from ticcoop.methods.iso13528.printed import classify_printed, printed_z, printed_z_prime
 
 SCORE_FIELDS = ("z", "z_prime", "zeta", "en", "d", "d_percent")
 
@@ -101,6 +103,24 @@ def _uncertainty_scores(
     return zeta, en, [str(c) for c in pt.classify_z(zeta)], [str(c) for c in pt.classify_en(en)]
 
 
+def _printed(values: np.ndarray, table: pt.ScoreTable) -> list[tuple[str | None, ...]]:
+    """(z, z′, the one in use) as printed: two decimals, half-up, from the decimals."""
+    out: list[tuple[str | None, ...]] = []
+    for i, x in enumerate(values):
+        if not table.scored[i] or not math.isfinite(float(x)):
+            out.append((None, None, None))
+            continue
+        x_pt, sigma = float(table.x_pt), float(table.sigma_pt)
+        z = str(printed_z(float(x), x_pt, sigma))
+        z_prime = str(printed_z_prime(float(x), x_pt, sigma, float(table.u_x_pt)))
+        out.append((z, z_prime, z if table.z_used == "z" else z_prime))
+    return out
+
+
+def _classify(printed: str | None) -> str:
+    return classify_printed(None if printed is None else Decimal(printed))
+
+
 def evaluate_measurand(inputs: dict[str, Any]) -> dict[str, Any]:
     """Run the statistics of one measurand; raises ``StatisticsInputError`` with the reason."""
     parsed = pt.CensoredResults(
@@ -117,6 +137,7 @@ def evaluate_measurand(inputs: dict[str, Any]) -> dict[str, Any]:
         )
     sigma = _widened(_sigma(inputs, assigned.x_pt, robust), inputs.get("widen_s_s", 0.0))
     table = pt.score_results(parsed.values, assigned, sigma, censored=parsed.censored)
+    printed = _printed(parsed.values, table)
     zeta, en, zeta_class, en_class = _uncertainty_scores(inputs, assigned, parsed.censored)
     d_percent = table.d_percent if table.d_percent is not None else [math.nan] * len(zeta)
     rows = [
@@ -128,7 +149,10 @@ def evaluate_measurand(inputs: dict[str, Any]) -> dict[str, Any]:
             "en": en[i],
             "d": float(table.d[i]),
             "d_percent": float(d_percent[i]),
-            "performance": str(table.performance[i]),
+            "z_printed": printed[i][0],
+            "z_prime_printed": printed[i][1],
+            # Classified on the printed figure (docs/methods/iso13528.md, "Printed scores").
+            "performance": _classify(printed[i][2]),
             "zeta_class": zeta_class[i],
             "en_class": en_class[i],
         }

@@ -107,7 +107,9 @@ def _evaluated_round(rng: random.Random, region: Region, pool: list[Institution]
     actor = _regulator(region)
     scheme = _scheme(actor, region, 1)
     now = timezone.now()
-    deadline, due = now - timedelta(days=90), now - timedelta(days=45)
+    # Last year's round (relative to today), so last year's action plan counts it.
+    deadline = now.replace(year=now.year - 1, month=8, day=15)
+    due = deadline + timedelta(days=45)
     rnd = _round(actor, scheme, f"PT{deadline.year}-{region.code}-01", deadline, due)
     chosen = rng.sample(pool, min(len(pool), rng.randint(20, 30)))
     participants = [services.enrol(actor, rnd, i, now=deadline - timedelta(days=1)) for i in chosen]

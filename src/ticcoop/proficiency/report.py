@@ -58,6 +58,13 @@ def fmt(value: float | None, decimals: int = 2) -> str:
     return "—" if value is None else f"{value:.{decimals}f}"
 
 
+def printed(row: dict[str, Any], key: str) -> str:
+    """A score as printed and classified (two decimals half-up from the decimals); rows
+    stored before the printed figures were kept fall back to the float."""
+    value = row.get(f"{key}_printed")
+    return str(value) if value is not None else fmt(row[key])
+
+
 def _tables(header: list[str], rows: Iterable[list[Any]], widths: list[float]) -> list[Flowable]:
     """Long tables as chunks: ReportLab re-splits one huge table quadratically."""
     out: list[Flowable] = []
@@ -176,7 +183,7 @@ def _results(e: MeasurandEvaluation) -> list[Flowable]:
             reported,
             fmt(u, d),
             fmt(k, 1),
-            fmt(row[z_key]),
+            printed(row, z_key),
             fmt(row["zeta"]),
             fmt(row["en"]),
             LABEL.get(row["performance"], row["performance"]),
@@ -224,14 +231,14 @@ def _letter(
             continue
         row = e.outputs["rows"][i]
         d = e.measurand.decimals
-        z = row["z" if e.z_used == "z" else "z_prime"]
+        z = printed(row, "z" if e.z_used == "z" else "z_prime")
         rows.append(
             [
                 e.measurand.name,
                 e.inputs["reported"][i],
                 fmt(e.x_pt, d + 1),
                 fmt(e.sigma_pt, d + 1),
-                f"{e.z_used}={fmt(z)}",
+                f"{e.z_used}={z}",
                 fmt(row["zeta"]),
                 fmt(row["en"]),
                 LABEL.get(row["performance"], row["performance"]),

@@ -313,21 +313,33 @@ def create_experts(seed: int, per_region: int) -> list[Expert]:
 
 
 def create_institution_users(password_hash: str) -> list[str]:
-    """One institution user per region, acting for the region's first institution."""
+    """One institution user per region, acting for the region's first operating institution
+    (a suspended one could not enrol in the demo's PT rounds)."""
     usernames = []
     for region in Region.objects.filter(is_active=True):
-        institution = Institution.objects.filter(region=region).order_by("pk").first()
+        institution = (
+            Institution.objects.filter(region=region, status=InstitutionStatus.OPERATING)
+            .order_by("pk")
+            .first()
+        )
         if institution is None:
             continue
-        user = create_user(
-            actor=None,
-            username=f"{region_prefix(region)}_lab",
-            password=None,
-            role=Role.INSTITUTION_USER,
-            region=region,
-            display_name=institution.contact_person,
+        usernames.append(
+            create_lab_user(institution, f"{region_prefix(region)}_lab", password_hash)
         )
-        User.objects.filter(pk=user.pk).update(password=password_hash)
-        InstitutionMembership.objects.create(user=user, institution=institution)
-        usernames.append(user.username)
     return usernames
+
+
+def create_lab_user(institution: Institution, username: str, password_hash: str) -> str:
+    """A demo institution user acting for ``institution``, with the demo password."""
+    user = create_user(
+        actor=None,
+        username=username,
+        password=None,
+        role=Role.INSTITUTION_USER,
+        region=institution.region,
+        display_name=institution.contact_person,
+    )
+    User.objects.filter(pk=user.pk).update(password=password_hash)
+    InstitutionMembership.objects.create(user=user, institution=institution)
+    return user.username

@@ -56,6 +56,13 @@ class InspectionItem(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
 
+    @property
+    def display_number(self) -> str:
+        """The number with the region code in front, once: "11-SJ-01" stays as it is, "SJ-01"
+        of Beijing is shown as "11-SJ-01" (numbers are unique per region only)."""
+        prefix = f"{self.region.code}-"
+        return self.number if self.number.startswith(prefix) else prefix + self.number
+
     def rate_for(self, risk_class: str) -> str:
         return str(getattr(self, f"rate_{risk_class.lower()}"))
 

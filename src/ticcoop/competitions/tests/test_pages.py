@@ -67,10 +67,10 @@ def test_blind_results_are_entered_by_number_and_scored(running: cf.Running) -> 
     assert "10.0000" in page and "0.5000" in page
     far = cf.number(running.contestants["15"], Stage.BLIND)
     row = page[page.index(f"<td>{far}</td>") :].split("</tr>")[0]
-    assert "<td>4.0</td>" in row and "<td>0.0</td>" in row
+    assert "<td>4.00</td>" in row and "<td>0.00</td>" in row  # published to two decimals
     near = cf.number(running.contestants["11"], Stage.BLIND)
     row = page[page.index(f"<td>{near}</td>") :].split("</tr>")[0]
-    assert "<td>0.0</td>" in row and "<td>100.0</td>" in row
+    assert "<td>0.00</td>" in row and "<td>100.00</td>" in row
     # An unknown number is refused precisely and nothing is saved.
     response = organiser.post(url, {"number": "HX-B999", "value": "10"}, follow=True)
     assert "盲样检测环节没有编号 HX-B999" in _page(response)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook
 
+from ticcoop.accounts.roles import Role
 from ticcoop.competitions import services
 from ticcoop.competitions.models import (
     Award,
@@ -205,6 +206,13 @@ def test_appeal_blocks_publication_until_answered(running: cf.Running) -> None:
 
     ranking = public.get(f"/api/competitions/{competition.pk}/results").json()
     assert ranking["published"] and len(ranking["individuals"]) == 5
+    # Each published row carries the contestant id: its breakdown is one request away.
+    person.refresh_from_db()
+    row = next(r for r in ranking["individuals"] if r["number"] == person.number)
+    assert row["contestant_id"] == person.pk
+    breakdown = lab.get(f"/api/competitions/contestants/{row['contestant_id']}/breakdown")
+    assert breakdown.status_code == 200
+    assert breakdown.json()["result"]["total"] == row["total"]
     assert {r["team"] for r in ranking["regions"]} == set(cf.REGIONS)
     page = public.get(f"/competitions/{competition.pk}/results/").content.decode()
     assert person.person_name in page and "团体排名（地区）" in page
@@ -251,3 +259,27 @@ def _b64encode(text: str) -> str:
     import base64
 
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def test_a_judge_lists_the_contestants_on_their_sheets_through_the_api(running: cf.Running) -> None:
+    excluded_judge = running.judges[0]  # works at the Beijing contestant's institution
+    user = factories.user(Role.INSPECTOR, "11")
+    excluded_judge.expert.user = user
+    excluded_judge.expert.save()
+    judge_client = _client(user)
+    sheets = judge_client.get("/api/competitions/judging").json()
+    assert [s["judge_id"] for s in sheets] == [excluded_judge.pk]
+    rows = sheets[0]["rows"]
+    beijing = cf.number(running.contestants["11"], Stage.OPERATION)
+    assert sorted(r["number"] for r in rows) == sorted(
+        cf.number(c, Stage.OPERATION) for c in running.contestants.values()
+    )
+    assert [r["number"] for r in rows if r["excluded"]] == [beijing]
+    assert "同属一个机构" in next(r["exclusion_reason"] for r in rows if r["excluded"])
+    assert "person_name" not in json.dumps(rows)  # numbers only: judges work anonymously
+
+    one = judge_client.get(f"/api/competitions/judges/{excluded_judge.pk}/sheet")
+    assert one.status_code == 200 and one.json()["rows"] == rows
+    other = running.judges[1]
+    assert judge_client.get(f"/api/competitions/judges/{other.pk}/sheet").status_code == 403
+    assert Client().get("/api/competitions/judging").status_code == 401

@@ -94,7 +94,8 @@ class Campaign(models.Model):
         verbose_name_plural = _("交叉互查")
 
     def __str__(self) -> str:
-        return f"{self.year} {self.title}"
+        # Titles usually name their year ("2026年度…"): print the year once.
+        return self.title if str(self.year) in self.title else f"{self.year} {self.title}"
 
     @property
     def item_list(self) -> list[str]:

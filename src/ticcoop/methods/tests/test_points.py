@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from ticcoop.methods.points import (
@@ -119,12 +121,13 @@ def test_weights_must_sum_to_one_and_total_is_weighted() -> None:
     with pytest.raises(PointsInputError, match="sum to 1"):
         check_weights({"theory": 0.3, "blind": 0.3, "operation": 0.3})
     total = weighted_total({"theory": 90, "blind": 80, "operation": 70.55}, WEIGHTS)
-    assert total == 79.22  # 27 + 24 + 28.22
+    assert total == Decimal("79.22")  # 27 + 24 + 28.22
 
 
 def test_round2_is_half_up() -> None:
-    assert round2(79.995) == 80.0
-    assert round2(2.675) == 2.68  # float rounding would give 2.67
+    assert round2(79.995) == Decimal("80.00")
+    assert round2(2.675) == Decimal("2.68")  # float rounding would give 2.67
+    assert round2(-0.325) == Decimal("-0.33")  # a tie goes away from zero
 
 
 def test_tie_break_order() -> None:
@@ -160,7 +163,11 @@ def test_medal_counts_round_cumulative_shares_half_up() -> None:
 
 def test_team_score_is_mean_of_best_n_with_missing_places_as_zero() -> None:
     rows = team_ranking({"big": [90, 80, 70, 10], "small": [95], "pair": [85, 85]}, best_n=3)
-    assert [(r.team, r.score) for r in rows] == [("big", 80.0), ("pair", 56.67), ("small", 31.67)]
+    assert [(r.team, r.score) for r in rows] == [
+        ("big", Decimal("80.00")),
+        ("pair", Decimal("56.67")),
+        ("small", Decimal("31.67")),
+    ]
     assert rows[0].counted == 3
     with pytest.raises(PointsInputError):
         team_ranking({}, best_n=0)

@@ -166,3 +166,27 @@ def test_scheme_and_round_through_the_api() -> None:
     calendar = Client().get("/api/pt/rounds?region=14").json()
     assert [r["code"] for r in calendar] == ["SX-2025-1"]
     assert "SX-2025-1" in Client().get("/pt/").content.decode()
+
+
+def test_scores_are_printed_half_up_and_classified_as_printed() -> None:
+    """Issue 18: z from the decimals, two places half-up; the class follows the printed z."""
+    inputs = BASE | {
+        "codes": ["A", "B", "C", "D"],
+        "values": [52.845, 57.2104, 57.213, 44.2],
+        "expanded_u": [None] * 4,
+        "k": [None] * 4,
+        "x_pt_method": "formulation",
+        "sigma_method": "fixed",
+        "reference": {"value": 52.0, "uncertainty": 0.0},
+        "sigma_value": 2.6,
+    }
+    rows = evaluate_measurand(inputs)["rows"]
+    assert [r["z_printed"] for r in rows] == ["0.33", "2.00", "2.01", "-3.00"]
+    # 2.004 prints as 2.00: satisfactory, although the unrounded z is above 2.
+    assert rows[1]["z"] > 2
+    assert [r["performance"] for r in rows] == [
+        "satisfactory",
+        "satisfactory",
+        "questionable",
+        "unsatisfactory",
+    ]
