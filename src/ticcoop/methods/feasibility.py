@@ -21,14 +21,13 @@ team algorithm finds.  Ignoring conflicted inspectors makes the check conservati
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 from ticcoop.methods.manifest_files import TargetRow
 from ticcoop.methods.seed import JsonValue
-from ticcoop.methods.strata import StratumKey, parse_rate
+from ticcoop.methods.strata import StratumKey, sample_size
 from ticcoop.methods.team_rules import Inspector, RegionRule, same_region_limit
 
 __all__ = ["Feasibility", "Shortfall", "check_feasibility", "region_demand"]
@@ -116,7 +115,7 @@ def region_demand(
             ties.setdefault(region, set()).update(row.ties)
     bound: dict[str, int] = {}
     for stratum, population in sizes.items():
-        k = math.ceil(parse_rate(rates[StratumKey(*stratum)]) * population)
+        k = sample_size(rates[StratumKey(*stratum)], population)
         take = min(population, k + replacements) if k else 0
         bound[stratum[0]] = bound.get(stratum[0], 0) + take
     for region, region_ids in ids.items():
