@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "auditlog",
     "ticcoop.regions",
     "ticcoop.accounts",
+    "ticcoop.audit",
     "ticcoop.trust",
     "ticcoop.registry",
     "ticcoop.assessments",
@@ -131,7 +132,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Audit trail: every model change is logged unless excluded here (django-auditlog).
 AUDITLOG_INCLUDE_ALL_MODELS = True
-AUDITLOG_EXCLUDE_TRACKING_MODELS = ("sessions", "contenttypes", "admin.logentry", "auth.permission")
+# The chain's own links are not logged: a log entry would append a link, which would log...
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "sessions",
+    "contenttypes",
+    "admin.logentry",
+    "auth.permission",
+    "audit.chainlink",
+)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password")
 
 LOGGING = {
