@@ -4,8 +4,18 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ticcoop.methods.chain import GENESIS, changed_fields, jsonable, link_hash, payload_json
+from ticcoop.methods.chain import (
+    GENESIS,
+    changed_fields,
+    fast_canonical_json,
+    jsonable,
+    link_hash,
+    payload_json,
+)
+from ticcoop.methods.seed import SeedInputError, canonical_json
 
 
 def test_payload_is_canonical_and_typed_values_become_strings() -> None:
@@ -50,3 +60,26 @@ def test_changed_fields_names_the_columns() -> None:
     assert changed_fields('{"a":1}', "null") == ["a"]
     assert changed_fields('{"a":1}', '{"a":1}') == []
     assert jsonable(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00+00:00"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_fast_encoder_writes_rfc_8785_exactly(value: object) -> None:
+    try:
+        expected = canonical_json(value)  # type: ignore[arg-type]
+    except SeedInputError:  # unpaired surrogates: refused by both
+        return
+    assert fast_canonical_json(value) == expected  # type: ignore[arg-type]
+
+
+def test_keys_sorted_by_utf16_code_units() -> None:
+    # U+FF08 sorts after U+1F600 in UTF-16 (0xFF08 > 0xD83D), before it by code point
+    value = {"\uff08": 1, "\U0001f600": 2}
+    assert fast_canonical_json(value) == canonical_json(value) == '{"\U0001f600":2,"\uff08":1}'
