@@ -45,15 +45,35 @@ GENESIS = "0" * 64
 _MAX_SAFE_INT = 2**53 - 1
 
 
-def jsonable(value: Any) -> JsonValue:
+def jsonable(value: Any, odd_keys: list[str] | None = None) -> JsonValue:
     """A stored value as canonical-JSON data; types JSON has no exact form for become strings.
 
     Floats are written with ``repr`` (the shortest string that reads back to the same
     double), decimals with ``str`` (the stored scale, e.g. ``"12.50"``), datetimes in UTC
     ISO 8601, binary values as ``"sha256:<hex>"`` (a PDF or manifest is not copied into
-    the chain, its digest is), integers beyond 2**53-1 as decimal strings.
+    the chain, its digest is), integers beyond 2**53-1 as decimal strings.  Object keys with
+    characters from U+E000 up are appended to ``odd_keys`` (see :func:`fast_canonical_json`).
     """
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return value
+    if kind is int:
+        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else str(value)
+    if isinstance(value, Mapping):
+        result: dict[str, JsonValue] = {}
+        for key, item in value.items():
+            text = str(key)
+            if odd_keys is not None and text and max(text) >= "\ue000":
+                odd_keys.append(text)
+            result[text] = jsonable(item, odd_keys)
+        return result
+    if isinstance(value, list | tuple):
+        return [jsonable(item, odd_keys) for item in value]
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> JsonValue:
+    if isinstance(value, str | bool):
         return value
     if isinstance(value, int):
         return value if abs(value) <= _MAX_SAFE_INT else str(value)
@@ -69,16 +89,14 @@ def jsonable(value: Any) -> JsonValue:
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
         return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
-    if isinstance(value, Mapping):
-        return {str(key): jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
     raise ValueError(f"{type(value).__name__} cannot be chained")
 
 
 def payload_json(row: Mapping[str, Any] | None) -> str:
     """The canonical payload of one record (column -> value), or ``"null"`` for a deletion."""
-    return fast_canonical_json(None if row is None else jsonable(row))
+    odd_keys: list[str] = []
+    data = None if row is None else jsonable(row, odd_keys)
+    return canonical_json(data) if odd_keys else _dumps(data)
 
 
 def fast_canonical_json(value: JsonValue) -> str:
@@ -90,8 +108,10 @@ def fast_canonical_json(value: JsonValue) -> str:
     sorts keys by code point where RFC 8785 sorts by UTF-16 code unit — which differs only
     for keys holding characters from U+E000 up: objects with such a key take the exact path.
     """
-    if _odd_keys(value):
-        return canonical_json(value)
+    return canonical_json(value) if _odd_keys(value) else _dumps(value)
+
+
+def _dumps(value: JsonValue) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -112,7 +132,8 @@ def link_hash(seq: int, prev: str, table: str, key: str, payload: str) -> str:
         "key": key,
         "payload": payload,
     }
-    return hashlib.sha256(fast_canonical_json(document).encode("utf-8")).hexdigest()
+    # every key is ASCII, so the C encoder's text is the canonical one
+    return hashlib.sha256(_dumps(document).encode("utf-8")).hexdigest()
 
 
 def changed_fields(stored_payload: str, current_payload: str) -> list[str]:

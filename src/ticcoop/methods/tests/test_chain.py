@@ -77,6 +77,7 @@ def test_the_fast_encoder_writes_rfc_8785_exactly(value: object) -> None:
     except SeedInputError:  # unpaired surrogates: refused by both
         return
     assert fast_canonical_json(value) == expected  # type: ignore[arg-type]
+    assert payload_json({"column": value}) == canonical_json({"column": value})  # type: ignore[dict-item]
 
 
 def test_keys_sorted_by_utf16_code_units() -> None:
