@@ -157,13 +157,22 @@ def is_overdue(nc: Nonconformity, today: date | None = None) -> bool:
 
 
 def search_experts(
-    text: str = "", specialty: str = "", region_code: str = "", assessors_only: bool = False
+    text: str = "",
+    specialty: str = "",
+    region_code: str = "",
+    assessors_only: bool = False,
+    *,
+    with_ties: bool = False,
 ) -> QuerySet[Expert]:
-    experts = Expert.objects.select_related("region", "employer").prefetch_related(
-        "ties__institution"
-    )
-    if text:
+    """The pool; ``with_ties`` (regulators, observers) also searches and loads employers and
+    declared ties — for anyone else a search by employer would reveal where people work."""
+    experts = Expert.objects.select_related("region")
+    if with_ties:
+        experts = experts.select_related("employer").prefetch_related("ties__institution")
+    if text and with_ties:
         experts = experts.filter(Q(name__icontains=text) | Q(employer_name__icontains=text))
+    elif text:
+        experts = experts.filter(name__icontains=text)
     if specialty:
         experts = experts.filter(specialties__icontains=specialty)
     if region_code:

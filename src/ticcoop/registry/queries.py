@@ -42,3 +42,19 @@ def search_institutions(
     term = text.strip().upper()
     matching = listing.filter(search_key__contains=term) if term else None
     return search_page(listing, matching, page, size)
+
+
+def sees_expert_ties(user: Any) -> bool:
+    """Employers and declared ties of the expert pool are for regulators and observers only.
+
+    They are the grounds for recusal (回避) that regulators check when forming teams; shown
+    to an institution they would tell a lab who is tied to whom (and where they work).
+    Everyone else sees names, regions and qualifications.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        user.is_superuser
+        or has_role(user, Role.REGULATOR)
+        or has_role(user, Role.NATIONAL_OBSERVER)
+    )
