@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ticcoop.accounts.queries import has_role, region_id_of_user
+from ticcoop.accounts.queries import has_role, is_staff_reader, region_id_of_user
 from ticcoop.accounts.roles import Role
 from ticcoop.assessments.models import (
     OPEN_NC_STATUSES,
@@ -81,17 +81,6 @@ def clauses_of(catalogue: CriteriaCatalogue) -> QuerySet[CriteriaClause]:
 
 
 # --- who sees what ------------------------------------------------------------------------------
-
-
-def is_staff_reader(user: Any) -> bool:
-    """Regulators, national observers and superusers read every region's assessments."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(
-        user.is_superuser
-        or has_role(user, Role.REGULATOR)
-        or has_role(user, Role.NATIONAL_OBSERVER)
-    )
 
 
 def readable_assessments(user: Any) -> QuerySet[Assessment]:

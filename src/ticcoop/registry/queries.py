@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
-from ticcoop.accounts.queries import has_role
+from ticcoop.accounts.queries import has_role, is_staff_reader
 from ticcoop.accounts.roles import Role
 from ticcoop.listing import SearchPage, search_page
 from ticcoop.registry.models import Institution
@@ -51,10 +51,4 @@ def sees_expert_ties(user: Any) -> bool:
     to an institution they would tell a lab who is tied to whom (and where they work).
     Everyone else sees names, regions and qualifications.
     """
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(
-        user.is_superuser
-        or has_role(user, Role.REGULATOR)
-        or has_role(user, Role.NATIONAL_OBSERVER)
-    )
+    return is_staff_reader(user)
