@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 
@@ -24,3 +26,22 @@ def _django_test_defaults(request: pytest.FixtureRequest) -> None:
     # A request with the English cookie leaves English active in this thread; messages built
     # by services called directly in the next test must come out in the default language.
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Let test teardown empty the audit tables of the *test* database on PostgreSQL.
+
+    The audit log and the chain refuse UPDATE, DELETE and TRUNCATE (audit migration 0002).
+    TransactionTestCase and the live-server browser tests end with a flush, which TRUNCATEs
+    every table; only here, on the throw-away test database, the TRUNCATE trigger is
+    disabled (the row trigger stays on, and audit/tests switch this one back on to test it).
+    """
+    from django.db import connections
+
+    from ticcoop.audit.triggers import TRUNCATE_TRIGGER, set_triggers
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                set_triggers(connection, TRUNCATE_TRIGGER, enabled=False)

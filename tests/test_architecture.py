@@ -14,6 +14,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "ticcoop"
 LAYERS = [
     "regions",
     "accounts",
+    "audit",
     "trust",
     "registry",
     "assessments",

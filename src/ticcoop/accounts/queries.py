@@ -35,6 +35,17 @@ def has_role(user: Any, role: Role) -> bool:
     return role.value in roles_of(user)
 
 
+def is_staff_reader(user: Any) -> bool:
+    """Regulators, national observers and superusers: they read every region's records."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        user.is_superuser
+        or has_role(user, Role.REGULATOR)
+        or has_role(user, Role.NATIONAL_OBSERVER)
+    )
+
+
 def region_id_of_user(user: Any) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None

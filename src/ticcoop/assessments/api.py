@@ -31,6 +31,7 @@ from ticcoop.assessments.schemas import (
 )
 from ticcoop.assessments.services.assessments import OutcomeRow, Plan
 from ticcoop.registry.models import Expert, Institution
+from ticcoop.registry.queries import sees_expert_ties
 
 router = Router(tags=["assessments"])
 
@@ -87,7 +88,11 @@ def get_catalogue(request: HttpRequest, pk: int) -> CriteriaCatalogue:
 @paginate(PageNumberPagination, page_size=50)
 def list_experts(request: HttpRequest, filters: Query[ExpertFilter]) -> Any:
     return queries.search_experts(
-        filters.q, filters.specialty, filters.region, filters.assessors_only
+        filters.q,
+        filters.specialty,
+        filters.region,
+        filters.assessors_only,
+        with_ties=sees_expert_ties(request.user),
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ticcoop.accounts.queries import has_role, region_id_of_user
+from ticcoop.accounts.queries import has_role, is_staff_reader, region_id_of_user
 from ticcoop.accounts.roles import Role
 from ticcoop.assessments.models import (
     OPEN_NC_STATUSES,
@@ -83,17 +83,6 @@ def clauses_of(catalogue: CriteriaCatalogue) -> QuerySet[CriteriaClause]:
 # --- who sees what ------------------------------------------------------------------------------
 
 
-def is_staff_reader(user: Any) -> bool:
-    """Regulators, national observers and superusers read every region's assessments."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(
-        user.is_superuser
-        or has_role(user, Role.REGULATOR)
-        or has_role(user, Role.NATIONAL_OBSERVER)
-    )
-
-
 def readable_assessments(user: Any) -> QuerySet[Assessment]:
     assessments = Assessment.objects.select_related("institution__region", "catalogue")
     if is_staff_reader(user):
@@ -157,13 +146,22 @@ def is_overdue(nc: Nonconformity, today: date | None = None) -> bool:
 
 
 def search_experts(
-    text: str = "", specialty: str = "", region_code: str = "", assessors_only: bool = False
+    text: str = "",
+    specialty: str = "",
+    region_code: str = "",
+    assessors_only: bool = False,
+    *,
+    with_ties: bool = False,
 ) -> QuerySet[Expert]:
-    experts = Expert.objects.select_related("region", "employer").prefetch_related(
-        "ties__institution"
-    )
-    if text:
+    """The pool; ``with_ties`` (regulators, observers) also searches and loads employers and
+    declared ties — for anyone else a search by employer would reveal where people work."""
+    experts = Expert.objects.select_related("region")
+    if with_ties:
+        experts = experts.select_related("employer").prefetch_related("ties__institution")
+    if text and with_ties:
         experts = experts.filter(Q(name__icontains=text) | Q(employer_name__icontains=text))
+    elif text:
+        experts = experts.filter(name__icontains=text)
     if specialty:
         experts = experts.filter(specialties__icontains=specialty)
     if region_code:

@@ -1,10 +1,12 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 
 from datetime import date, datetime
+from typing import Any
 
 from ninja import Schema
 
 from ticcoop.assessments.queries import assessment_allows_issue, is_overdue
+from ticcoop.registry.queries import sees_expert_ties
 
 
 class ClauseOut(Schema):
@@ -51,21 +53,32 @@ class TieOut(Schema):
 
 
 class ExpertOut(Schema):
+    """A pool member; ``employer_name`` and ``ties`` are null unless the caller is a
+    regulator or an observer (registry.queries.sees_expert_ties)."""
+
     id: int
     name: str
     region_code: str
-    employer_name: str
+    employer_name: str | None
     is_assessor: bool
     is_expert: bool
     specialties: str
-    ties: list[TieOut]
+    ties: list[TieOut] | None
 
     @staticmethod
     def resolve_region_code(obj: object) -> str:
         return obj.region.code  # type: ignore[attr-defined]
 
     @staticmethod
-    def resolve_ties(obj: object) -> list[object]:
+    def resolve_employer_name(obj: object, context: dict[str, Any]) -> str | None:
+        if not sees_expert_ties(context["request"].user):
+            return None
+        return obj.employer_name  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_ties(obj: object, context: dict[str, Any]) -> list[object] | None:
+        if not sees_expert_ties(context["request"].user):
+            return None
         return list(obj.ties.all())  # type: ignore[attr-defined]
 
 

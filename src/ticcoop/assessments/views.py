@@ -34,6 +34,7 @@ from ticcoop.assessments.services.assessments import OutcomeRow, Plan
 from ticcoop.assessments.services.rectification import may_review
 from ticcoop.pages import paginate
 from ticcoop.regions.models import Region
+from ticcoop.registry.queries import sees_expert_ties
 from ticcoop.uploads import download
 
 PAGE_SIZE = 20
@@ -291,8 +292,10 @@ def expert_pool(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     specialty = request.GET.get("specialty", "")
     region_code = request.GET.get("region", "")
-    experts = queries.search_experts(text, specialty, region_code)
+    show_ties = sees_expert_ties(request.user)
+    experts = queries.search_experts(text, specialty, region_code, with_ties=show_ties)
     context = {
+        "show_ties": show_ties,
         "page": paginate(request, experts, PAGE_SIZE),
         "regions": Region.objects.filter(is_active=True),
         "q": text,

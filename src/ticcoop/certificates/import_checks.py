@@ -78,6 +78,8 @@ class ImportChecker:
         self.known_codes: dict[str, int | None] = {}  # credit code → region id
         self.new_institutions: list[Institution] = []
         self.changed_institutions: list[Institution] = []
+        # the stored row of each changed institution, for the audit entry's old values
+        self.stored_institutions: dict[int, Institution] = {}
         self.certificates: dict[str, dict[str, Any]] = {}
         self.scopes: dict[str, list[ScopeRow]] = defaultdict(list)
         self.institution_statuses = choice_lookup(InstitutionStatus.choices)
@@ -182,6 +184,7 @@ class ImportChecker:
             self.new_institutions.append(target)
         elif any(getattr(stored, f) != getattr(target, f) for f in INSTITUTION_FIELDS):
             self.changed_institutions.append(target)
+            self.stored_institutions[stored.pk] = stored
 
     # --- certificates ---------------------------------------------------------------------
 

@@ -23,6 +23,11 @@ from django.utils import timezone
 
 from ticcoop.accounts.audit import audit_as
 from ticcoop.bulk import update_rows
+from ticcoop.certificates.import_audit import (
+    CERTIFICATE_FIELDS,
+    CertificateBefore,
+    log_import,
+)
 from ticcoop.certificates.import_checks import INSTITUTION_FIELDS, ImportChecker, Progress
 from ticcoop.certificates.models import (
     Certificate,
@@ -114,7 +119,9 @@ def _plan_certificate(
     return certificate, rows, scope_changed
 
 
-def _write_certificates(checker: ImportChecker, actor: Any, report: ImportReport) -> None:
+def _write_certificates(
+    checker: ImportChecker, actor: Any, report: ImportReport, additional_data: dict[str, Any]
+) -> None:
     codes = list({entry["credit_code"] for entry in checker.certificates.values()})
     holders = Institution.objects.in_bulk(codes, field_name="credit_code")
     scope_only = [n for n in checker.scopes if n not in checker.certificates]
@@ -128,11 +135,19 @@ def _write_certificates(checker: ImportChecker, actor: Any, report: ImportReport
         holders.setdefault(certificate.institution.credit_code, certificate.institution)
     stored_ids = [e["stored"].pk for e in checker.certificates.values() if e["stored"]]
     old_scopes = _stored_scopes(stored_ids)
-    plans = [
-        plan
-        for number, entry in checker.certificates.items()
-        if (plan := _plan_certificate(checker, number, entry, holders, old_scopes)) is not None
-    ]
+    plans = []
+    before: dict[int, CertificateBefore] = {}
+    for number, entry in checker.certificates.items():
+        stored = entry["stored"]
+        old_values = {f: getattr(stored, f) for f in CERTIFICATE_FIELDS} if stored else {}
+        plan = _plan_certificate(checker, number, entry, holders, old_scopes)
+        if plan is None:
+            continue
+        plans.append(plan)
+        if stored is not None:  # its state before the import, for the audit entry
+            before[stored.pk] = CertificateBefore(
+                old_values, digest_of(old_scopes.get(stored.pk, []))
+            )
     batch = trust.BatchSigner()
     versions = [
         new_version(
@@ -176,6 +191,10 @@ def _write_certificates(checker: ImportChecker, actor: Any, report: ImportReport
     report.counts["证书新增"] = len(new)
     report.counts["证书更新"] = len(updated)
     report.counts["能力范围行"] = len(items)
+    if any(version.pk is None for version in versions):  # pragma: no cover - old SQLite
+        raise RuntimeError("the database did not return the new versions' primary keys")
+    written = [(c, v.scope_digest) for (c, _rows, _changed), v in zip(plans, versions, strict=True)]
+    log_import(actor, checker, written, before, versions, additional_data)
 
 
 def import_registry(
@@ -212,9 +231,12 @@ def import_registry(
         report.counts["证书（新增或更新候选）"] = len(checker.certificates)
         report.counts["能力范围行"] = sum(len(rows) for rows in checker.scopes.values())
         return report
+    file_sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic(), audit_as(actor):
         _write_institutions(checker, report)
-        _write_certificates(checker, actor, report)
+        # one audit entry per created or changed row, naming the file (import_audit.py)
+        imported = {"import": "registry", "file": name[:255], "file_sha256": file_sha256}
+        _write_certificates(checker, actor, report, imported)
         # update_rows skips the signal that keeps a renamed holder's certificates findable
         refresh_search_keys_of_holders(i.pk for i in checker.changed_institutions)
         real_actor = actor if getattr(actor, "is_authenticated", False) else None
@@ -222,7 +244,7 @@ def import_registry(
             actor=real_actor,
             actor_name=real_actor.get_username() if real_actor else "",
             file_name=name[:255],
-            file_sha256=hashlib.sha256(data).hexdigest(),
+            file_sha256=file_sha256,
             counts={**report.counts, "行数": report.rows},
         )
         batch.full_clean()

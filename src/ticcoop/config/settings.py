@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",  # Swagger UI from ninja's own static files at /api/docs, not from a CDN
     "ticcoop.regions",
     "ticcoop.accounts",
+    "ticcoop.audit",
     "ticcoop.trust",
     "ticcoop.registry",
     "ticcoop.assessments",
@@ -161,7 +162,14 @@ CONTENT_SECURITY_POLICY = {
 
 # Audit trail: every model change is logged unless excluded here (django-auditlog).
 AUDITLOG_INCLUDE_ALL_MODELS = True
-AUDITLOG_EXCLUDE_TRACKING_MODELS = ("sessions", "contenttypes", "admin.logentry", "auth.permission")
+# The chain's own links are not logged: a log entry would append a link, which would log...
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    "sessions",
+    "contenttypes",
+    "admin.logentry",
+    "auth.permission",
+    "audit.chainlink",
+)
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password")
 
 LOGGING = {

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
-from ticcoop.accounts.queries import has_role
+from ticcoop.accounts.queries import has_role, is_staff_reader
 from ticcoop.accounts.roles import Role
 from ticcoop.listing import SearchPage, search_page
 from ticcoop.registry.models import Institution
@@ -42,3 +42,13 @@ def search_institutions(
     term = text.strip().upper()
     matching = listing.filter(search_key__contains=term) if term else None
     return search_page(listing, matching, page, size)
+
+
+def sees_expert_ties(user: Any) -> bool:
+    """Employers and declared ties of the expert pool are for regulators and observers only.
+
+    They are the grounds for recusal (回避) that regulators check when forming teams; shown
+    to an institution they would tell a lab who is tied to whom (and where they work).
+    Everyone else sees names, regions and qualifications.
+    """
+    return is_staff_reader(user)

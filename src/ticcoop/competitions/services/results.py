@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.audit import audit_as
+from ticcoop.audit.chain import append_records
 from ticcoop.competitions.compute import compute_competition
 from ticcoop.competitions.models import Award, Competition, CompetitionStatus, Medal, Result
 from ticcoop.competitions.queries import unanswered_appeals
@@ -28,7 +29,9 @@ def rebuild_results(competition: Competition) -> list[Result]:
     outcomes = compute_competition(competition)
     Result.objects.filter(contestant__competition=competition).delete()
     rows = [result for outcome in outcomes for result in outcome.results]
-    return Result.objects.bulk_create(rows)
+    results = Result.objects.bulk_create(rows)
+    append_records(Result, [result.pk for result in results])  # bulk_create sends no signal
+    return results
 
 
 @transaction.atomic

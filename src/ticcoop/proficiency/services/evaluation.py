@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.audit import audit_as
+from ticcoop.audit.chain import append_records
 from ticcoop.methods.iso13528 import StatisticsInputError
 from ticcoop.proficiency.compute import evaluate_measurand
 from ticcoop.proficiency.models import (
@@ -144,7 +145,7 @@ def _store(
         p=outputs["p"],
         z_used=outputs["z_used"],
     )
-    Score.objects.bulk_create(
+    scores = Score.objects.bulk_create(
         Score(
             evaluation=evaluation,
             participant=rows[row["code"]][0],
@@ -159,6 +160,7 @@ def _store(
         )
         for row in outputs["rows"]
     )
+    append_records(Score, [score.pk for score in scores])  # bulk_create sends no signal
 
 
 @transaction.atomic
@@ -189,6 +191,7 @@ def evaluate_round(
     with audit_as(actor):
         if draft is not None:
             EvaluationRun.objects.filter(pk=draft.pk).update(superseded_at=now)
+            append_records(EvaluationRun, [draft.pk])  # update() sends no signal
         run = EvaluationRun.objects.create(
             round=locked,
             number=number,
@@ -226,6 +229,7 @@ def publish_round(
     moment = now or timezone.now()
     with audit_as(actor):
         EvaluationRun.objects.filter(pk=run.pk).update(published_at=moment)
+        append_records(EvaluationRun, [run.pk])  # update() sends no signal
         locked.status, locked.published_at = RoundStatus.PUBLISHED, moment
         locked.save(update_fields=["status", "published_at"])
     open_actions(actor, locked, run)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import writable_region_ids
+from ticcoop.audit.services import RowChange, log_rows
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
 from ticcoop.supervision.models import Target, TargetImport, TargetStatus
@@ -134,10 +135,10 @@ def import_targets(
             region = regions[values.pop("region")]
             pending.append((*values.values(), region, now))
             if len(pending) == BATCH_SIZE:
-                count += _flush(pending, advance)
+                count += _flush(pending, advance, actor, file_name)
         if errors:
             raise TargetImportError(errors[:MAX_ERRORS])
-        count += _flush(pending, advance)
+        count += _flush(pending, advance, actor, file_name)
         record = TargetImport.objects.create(
             imported_by=actor, file_name=file_name[:256], sha256=digest.hexdigest(), rows=count
         )
@@ -162,11 +163,41 @@ def _upsert_sql() -> str:
     return insert + f"ON CONFLICT ({quote('code')}) DO UPDATE SET {updates}"
 
 
-def _flush(pending: list[tuple[str | int | datetime, ...]], advance: Callable[[int], None]) -> int:
+Row = tuple[str | int | datetime, ...]
+
+
+def _flush(pending: list[Row], advance: Callable[[int], None], actor: Any, file_name: str) -> int:
     count = len(pending)
     if count:
+        stored = _stored(pending)
         with connection.cursor() as cursor:
             cursor.executemany(_upsert_sql(), pending)
+        _audit(pending, stored, actor, file_name)
         advance(count)
     pending.clear()
     return count
+
+
+def _stored(pending: list[Row]) -> dict[str, dict[str, Any]]:
+    """The stored values of the batch's codes before the upsert, for the audit entries."""
+    targets = Target.objects.filter(code__in=[row[0] for row in pending])
+    return {values["code"]: values for values in targets.values("pk", *_DB_COLUMNS[:-1])}
+
+
+def _audit(pending: list[Row], stored: dict[str, dict[str, Any]], actor: Any, name: str) -> None:
+    """One audit entry per new or changed target; a row identical to the stored one has none."""
+    rows: list[RowChange] = []
+    new: dict[str, dict[str, tuple[Any, Any]]] = {}
+    for row in pending:
+        values = dict(zip(_DB_COLUMNS[:-1], row, strict=False))
+        code, old = str(values["code"]), stored.get(str(values["code"]))
+        if old is None:
+            new[code] = {field: (None, value) for field, value in values.items()}
+            continue
+        diff = {f: (old[f], value) for f, value in values.items() if old[f] != value}
+        if diff:
+            rows.append(RowChange(old["pk"], f"{code} {values['name']}", diff))
+    if new:
+        created = Target.objects.filter(code__in=list(new)).values_list("code", "pk", "name")
+        rows.extend(RowChange(pk, f"{code} {n}", new[code], True) for code, pk, n in created)
+    log_rows(actor, Target, rows, {"import": "targets", "file": name[:256]})

@@ -13,6 +13,7 @@ from ticcoop.accounts.queries import can_write_region
 from ticcoop.pages import paginate, submit
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert
+from ticcoop.registry.queries import sees_expert_ties
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.forms import AvailabilityForm
 from ticcoop.supervision.models import InspectorAvailability
@@ -35,6 +36,8 @@ def inspector_list(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         **params,
+        # employers only for regulators and observers, as in the expert pool
+        "show_employer": sees_expert_ties(request.user),
         "page": page,
         "rows": rows,
         "regions": Region.objects.order_by("code"),

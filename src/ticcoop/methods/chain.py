@@ -1,0 +1,147 @@
+"""The audit hash chain: canonical record payloads and link hashes.
+
+Pure Python, no Django (docs/methods/audit-chain.md).  Every chained record — an audit log
+entry, a certificate version, a published draw, notice, evaluation or competition result —
+gets one *link* each time it is written (or deleted):
+
+- ``payload`` is ``canonical_json`` (RFC 8785, :mod:`ticcoop.methods.seed`) of an object
+  mapping every database column of the record to :func:`jsonable` of its value, or ``null``
+  for a deletion;
+- ``hash = SHA256_hex(UTF8(canonical_json({"label": "ticcoop-chain-v1", "seq": seq,
+  "prev": prev, "table": table, "key": key, "payload": payload})))`` where ``prev`` is the
+  previous link's hash (64 zeros for the first link), ``table`` the model label
+  (``certificates.certificateversion``) and ``key`` the primary key as a string.
+
+Anyone holding the links re-computes every hash in sequence order; a changed, removed or
+inserted link breaks the chain at that point, and a record whose current payload differs
+from its latest link's payload was changed outside the platform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from ticcoop.methods.seed import JsonValue, canonical_json
+
+__all__ = [
+    "GENESIS",
+    "LINK_LABEL",
+    "changed_fields",
+    "fast_canonical_json",
+    "jsonable",
+    "link_hash",
+    "payload_json",
+]
+
+LINK_LABEL = "ticcoop-chain-v1"
+GENESIS = "0" * 64
+_MAX_SAFE_INT = 2**53 - 1
+
+
+def jsonable(value: Any, odd_keys: list[str] | None = None) -> JsonValue:
+    """A stored value as canonical-JSON data; types JSON has no exact form for become strings.
+
+    Floats are written with ``repr`` (the shortest string that reads back to the same
+    double), decimals with ``str`` (the stored scale, e.g. ``"12.50"``), datetimes in UTC
+    ISO 8601, binary values as ``"sha256:<hex>"`` (a PDF or manifest is not copied into
+    the chain, its digest is), integers beyond 2**53-1 as decimal strings.  Object keys with
+    characters from U+E000 up are appended to ``odd_keys`` (see :func:`fast_canonical_json`).
+    """
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return value
+    if kind is int:
+        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else str(value)
+    if isinstance(value, Mapping):
+        result: dict[str, JsonValue] = {}
+        for key, item in value.items():
+            text = str(key)
+            if odd_keys is not None and text and max(text) >= "\ue000":
+                odd_keys.append(text)
+            result[text] = jsonable(item, odd_keys)
+        return result
+    if isinstance(value, list | tuple):
+        return [jsonable(item, odd_keys) for item in value]
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> JsonValue:
+    if isinstance(value, str | bool):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) <= _MAX_SAFE_INT else str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be chained")
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    raise ValueError(f"{type(value).__name__} cannot be chained")
+
+
+def payload_json(row: Mapping[str, Any] | None) -> str:
+    """The canonical payload of one record (column -> value), or ``"null"`` for a deletion."""
+    odd_keys: list[str] = []
+    data = None if row is None else jsonable(row, odd_keys)
+    return canonical_json(data) if odd_keys else _dumps(data)
+
+
+def fast_canonical_json(value: JsonValue) -> str:
+    """``canonical_json(value)``, by the C JSON encoder whenever that gives the same text.
+
+    For strings, integers below 2**53, booleans, null, lists and objects, ``json.dumps`` with
+    sorted keys, no whitespace and no ASCII escaping writes RFC 8785 exactly (same escapes:
+    ``\\b \\t \\n \\f \\r``, other controls as lowercase ``\\u00xx``), except that it
+    sorts keys by code point where RFC 8785 sorts by UTF-16 code unit — which differs only
+    for keys holding characters from U+E000 up: objects with such a key take the exact path.
+    """
+    return canonical_json(value) if _odd_keys(value) else _dumps(value)
+
+
+def _dumps(value: JsonValue) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _odd_keys(value: object) -> bool:
+    if isinstance(value, Mapping):
+        return any((key and max(key) >= "\ue000") or _odd_keys(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_odd_keys(item) for item in value if isinstance(item, Mapping | list))
+    return False
+
+
+def link_hash(seq: int, prev: str, table: str, key: str, payload: str) -> str:
+    document: JsonValue = {
+        "label": LINK_LABEL,
+        "seq": seq,
+        "prev": prev,
+        "table": table,
+        "key": key,
+        "payload": payload,
+    }
+    # every key is ASCII, so the C encoder's text is the canonical one
+    return hashlib.sha256(_dumps(document).encode("utf-8")).hexdigest()
+
+
+def changed_fields(stored_payload: str, current_payload: str) -> list[str]:
+    """Columns whose value differs between two payloads (all of them if one is null)."""
+    before = json.loads(stored_payload) or {}
+    after = json.loads(current_payload) or {}
+    names = sorted(set(before) | set(after))
+    return [name for name in names if before.get(name, _MISSING) != after.get(name, _MISSING)]
+
+
+_MISSING = object()
