@@ -14,6 +14,8 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "ticcoop"
 LAYERS = [
     "regions",
     "accounts",
+    "jobs",
+    "notices",
     "trust",
     "registry",
     "assessments",

@@ -1,6 +1,7 @@
 """The one settings module: everything that differs between machines comes from the environment.
 
-Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE.
+Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE;
+jobs and email: TICCOOP_QUEUE_URL, TICCOOP_QUEUE_NAME, TICCOOP_JOB_LEASE_SECONDS, EMAIL_*.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from huey import Huey, RedisHuey, SqliteHuey
 
 from ticcoop.config.env import env_bool, env_list, env_str
 
@@ -36,8 +38,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "auditlog",
+    "huey.contrib.djhuey",
     "ticcoop.regions",
     "ticcoop.accounts",
+    "ticcoop.jobs",
+    "ticcoop.notices",
     "ticcoop.trust",
     "ticcoop.registry",
     "ticcoop.assessments",
@@ -140,3 +145,36 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+
+# --- Background jobs (Huey) and email ----------------------------------------------------------
+# One queue for the whole platform, used only through ticcoop.jobs. SQLite storage under var/
+# (embedded: consumers on this machine) unless TICCOOP_QUEUE_URL names a Redis server, then any
+# number of consumers on any number of machines share it. Tests switch to immediate mode.
+QUEUE_URL = env_str("TICCOOP_QUEUE_URL", "")
+QUEUE_NAME = env_str("TICCOOP_QUEUE_NAME", "ticcoop")
+HUEY: Huey
+if QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+    HUEY = RedisHuey(QUEUE_NAME, url=QUEUE_URL, results=False)
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = SqliteHuey(
+        QUEUE_NAME, filename=env_str("TICCOOP_QUEUE_FILE", str(VAR_DIR / "queue.sqlite3")),
+        results=False,
+    )  # fmt: skip
+# A running job whose heartbeat is older than this many seconds is taken to be dead.
+TICCOOP_JOB_LEASE_SECONDS = float(env_str("TICCOOP_JOB_LEASE_SECONDS", "60"))
+
+# Email (reminder digests): the console in development, SMTP from the environment in production.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ticcoop@localhost")

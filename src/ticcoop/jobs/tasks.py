@@ -1,0 +1,28 @@
+"""The queue's tasks for jobs: run one job, and sweep jobs whose consumer died."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+
+from ticcoop.jobs.runner import execute_job, sweep_stale_jobs
+
+
+@db_task(name="ticcoop.run_job")
+def run_job(job_id: int) -> None:
+    execute_job(job_id)
+
+
+def enqueue(job_id: int) -> None:
+    run_job(job_id)
+
+
+@db_periodic_task(crontab(minute="*"), name="ticcoop.sweep_jobs")
+def sweep_jobs() -> None:
+    sweep_stale_jobs(enqueue)
+
+
+@on_startup(name="ticcoop.sweep_on_startup")
+def sweep_on_startup() -> None:
+    # Jobs that were running when the last consumer was killed are taken up again here.
+    sweep_stale_jobs(enqueue)
