@@ -1,0 +1,70 @@
+"""Real consumer processes (issue 12): SQLite queue storage always, Redis when
+TICCOOP_TEST_REDIS=1 (CI). Each test builds a throw-away site in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ticcoop.testing.consumer import Site, institutions_csv
+
+REDIS_URL = os.environ.get("TICCOOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+BACKENDS = ["sqlite", pytest.param("redis", marks=pytest.mark.skipif(
+    os.environ.get("TICCOOP_TEST_REDIS") != "1", reason="TICCOOP_TEST_REDIS=1 runs against Redis"
+))]  # fmt: skip
+
+
+@pytest.fixture(params=BACKENDS)
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    site = Site(tmp_path, redis_url=REDIS_URL if request.param == "redis" else "")
+    site.migrate()
+    yield site
+    site.stop_all()
+
+
+def test_a_consumer_runs_an_import_job(site: Site) -> None:
+    job_id = site.enqueue_import(institutions_csv(300), dry_run=False)
+    assert site.job(job_id)["state"] == "queued"
+    site.start_consumer()
+    job = site.wait_for(job_id, {"done", "failed"}, timeout=120)
+    assert job == {**job, "state": "done", "rows_done": 300, "rows_total": 300, "error": ""}
+    assert site.query("SELECT COUNT(*) FROM registry_institution")[0][0] == 300
+
+
+def test_killed_consumer_leaves_no_partial_rows_and_the_job_is_retried(site: Site) -> None:
+    rows = 20_000
+    job_id = site.enqueue_import(institutions_csv(rows), dry_run=False)
+    consumer = site.start_consumer()
+    deadline = time.monotonic() + 300
+    # kill -9 once every row is checked, i.e. while the rows are being written
+    while time.monotonic() < deadline:
+        live = site.live_progress(job_id)
+        if live and live["done"] >= rows:
+            break
+        time.sleep(0.05)
+    site.kill(consumer)
+    assert site.job(job_id)["state"] == "running"
+    assert site.query("SELECT COUNT(*) FROM registry_institution")[0][0] == 0
+    time.sleep(site.lease + 0.5)  # the dead consumer's lease runs out
+    site.start_consumer()  # its start sweeps the stale job back into the queue
+    job = site.wait_for(job_id, {"done", "failed"}, timeout=300)
+    assert job["state"] == "done" and job["attempt"] == 2
+    assert site.query("SELECT COUNT(*) FROM registry_institution")[0][0] == rows
+
+
+def test_a_job_killed_twice_ends_failed_not_running(site: Site) -> None:
+    job_id = site.enqueue_import(institutions_csv(10_000), dry_run=True)
+    for attempt in (1, 2):
+        consumer = site.start_consumer()
+        deadline = time.monotonic() + 120
+        while site.job(job_id)["attempt"] < attempt and time.monotonic() < deadline:
+            time.sleep(0.05)
+        site.kill(consumer)
+        time.sleep(site.lease + 0.5)
+    site.start_consumer()
+    job = site.wait_for(job_id, {"done", "failed"}, timeout=60)
+    assert job["state"] == "failed" and "终止" in job["error"]
