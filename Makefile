@@ -7,6 +7,8 @@ VAR := var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# One consumer process next to gunicorn (its threads run jobs; more consumers: README).
+CONSUMER_WORKERS ?= 2
 # The production-like server needs a secret of its own: made once, kept under var/.
 SECRET_FILE := $(VAR)/secret_key
 
@@ -27,8 +29,11 @@ run: $(STAMP) $(SECRET_FILE)
 	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop migrate --noinput -v0
 	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop collectstatic --noinput -v0
 	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/ticcoop demo-data --if-empty
-	@echo "ticcoop: http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/gunicorn ticcoop.config.wsgi \
+	@echo "ticcoop: http://$(HOST):$(PORT)/ and one job consumer ($(CONSUMER_WORKERS) threads); Ctrl-C stops both"
+	@export DEBUG=0 SECRET_KEY="$$(cat $(SECRET_FILE))"; \
+	$(BIN)/ticcoop run_huey --workers $(CONSUMER_WORKERS) --worker-type thread & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
+	$(BIN)/gunicorn ticcoop.config.wsgi \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 test: $(STAMP) lint test-suite

@@ -1,5 +1,10 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ticcoop.notices import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.inbox, name="notices-inbox"),
+    path("read/", views.read_all, name="notices-read-all"),
+]

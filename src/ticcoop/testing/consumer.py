@@ -30,7 +30,9 @@ def institutions_csv(count: int, start: int = 0) -> bytes:
     for index in range(start, start + count):
         region = REGIONS[index % 5]
         code = make_credit_code(f"91{region}0100" + make_org_code(f"{index + 10_000_000:08d}"))
-        rows.append([code, f"后台导入检测有限公司{index}", region, "测试路1号", "", "", "", "正常", "B"])
+        rows.append(
+            [code, f"后台导入检测有限公司{index}", region, "测试路1号", "", "", "", "正常", "B"]
+        )
     return write_csv("institutions", rows)
 
 
