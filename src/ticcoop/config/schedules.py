@@ -1,12 +1,11 @@
 """What runs when (Huey periodic tasks; times are Beijing time, the queue's clock is UTC).
 
-| when (Beijing)          | task                                                              |
-|-------------------------|-------------------------------------------------------------------|
-| every minute            | ``ticcoop.sweep_jobs``: jobs whose consumer died → queued again or failed (jobs/tasks.py) |
-| every 10 minutes        | ``expire_ceremonies``: ceremonies past their commit/reveal deadline fail |
-| every hour, at :05      | ``open_due_batches``: due double-random batches of published plans (常态化) |
-| daily 07:00             | ``send_reminders``: deadlines 7 and 1 working days ahead, deadlines missed |
-| daily 08:00             | ``send_digests``: one email per user with the day's unmailed messages |
+- every minute: ``ticcoop.sweep_jobs`` — jobs whose consumer died are queued again or failed
+  (jobs/tasks.py);
+- every 10 minutes: ``expire_ceremonies`` — ceremonies past their commit/reveal deadline fail;
+- every hour at :05: ``open_due_batches`` — due double-random batches of published plans (常态化);
+- daily 07:00: ``send_reminders`` — deadlines 7 and 1 working days ahead, deadlines missed;
+- daily 08:00: ``send_digests`` — one email per user with the messages not yet mailed.
 
 Every task is idempotent (a batch exists once per plan and period, a reminder once per
 occasion, a message is mailed once), so a consumer restarted mid-way or two consumers running

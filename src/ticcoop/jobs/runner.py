@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import close_old_connections, transaction
@@ -196,7 +197,7 @@ def sweep_stale_jobs(enqueue: Callable[[int], None]) -> list[int]:
                 pk=job.pk, state=JobState.RUNNING, attempt=job.attempt
             ).update(state=JobState.QUEUED)
             if changed:
-                transaction.on_commit(lambda pk=job.pk: enqueue(pk))
+                transaction.on_commit(partial(enqueue, job.pk))
         else:
             message = _("后台进程在运行中终止（已尝试 %(n)d 次），未写入任何数据；可重新运行。")
             changed = Job.objects.filter(

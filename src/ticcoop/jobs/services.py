@@ -33,7 +33,7 @@ def start_job(
         user=user,
         language=translation.get_language() or "",
         params=params or {},
-        input_name=(upload.name if upload else input_name)[:255],
+        input_name=((upload.name or "") if upload else input_name)[:255],
     )
     with transaction.atomic(), audit_as(actor):
         if upload is not None:

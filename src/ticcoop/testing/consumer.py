@@ -62,8 +62,12 @@ class Site:
     def ticcoop(self, *words: str, timeout: float = 600) -> str:
         done = subprocess.run(
             [sys.executable, "-m", "ticcoop.cli", *words],
-            env=self.env(), capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if done.returncode:
             raise RuntimeError(f"ticcoop {words[0]} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
@@ -76,10 +80,26 @@ class Site:
 
     def start_consumer(self, workers: int = 1) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "ticcoop.cli", "run_huey", "-w", str(workers), "-k", "thread",
-             "-d", "0.05", "-m", "0.2", "-b", "1.0"],
-            env=self.env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "ticcoop.cli",
+                "run_huey",
+                "-w",
+                str(workers),
+                "-k",
+                "thread",
+                "-d",
+                "0.05",
+                "-m",
+                "0.2",
+                "-b",
+                "1.0",
+            ],
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.consumers.append(process)
         return process
 

@@ -51,8 +51,9 @@ def test_one_working_day_before_and_missed_are_reminded_once_each() -> None:
     af.nonconformity(made, deadline=add_working_days(TODAY, 3))  # no threshold today
     assert remind_nonconformities(TODAY) == 2
     assert sorted(Notice.objects.filter(user=user).values_list("key", flat=True)) == [
-        "deadline.missed", "deadline.soon",
-    ]  # fmt: skip
+        "deadline.missed",
+        "deadline.soon",
+    ]
 
 
 def test_digest_is_one_email_and_opt_out_sends_none() -> None:

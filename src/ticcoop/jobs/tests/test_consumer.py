@@ -13,9 +13,16 @@ import pytest
 from ticcoop.testing.consumer import Site, institutions_csv
 
 REDIS_URL = os.environ.get("TICCOOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
-BACKENDS = ["sqlite", pytest.param("redis", marks=pytest.mark.skipif(
-    os.environ.get("TICCOOP_TEST_REDIS") != "1", reason="TICCOOP_TEST_REDIS=1 runs against Redis"
-))]  # fmt: skip
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "redis",
+        marks=pytest.mark.skipif(
+            os.environ.get("TICCOOP_TEST_REDIS") != "1",
+            reason="TICCOOP_TEST_REDIS=1 runs against Redis",
+        ),
+    ),
+]
 
 
 @pytest.fixture(params=BACKENDS)

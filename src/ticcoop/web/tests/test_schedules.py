@@ -37,7 +37,9 @@ def test_a_due_batch_is_opened_by_the_schedule() -> None:
 def test_what_runs_when() -> None:
     assert "ticcoop.open_due_batches" not in due_at(datetime(2026, 3, 1, 8, 6))  # noqa: DTZ001
     assert due_at(datetime(2026, 3, 1, 23, 0)) >= {  # noqa: DTZ001 - 07:00 Beijing
-        "ticcoop.send_reminders", "ticcoop.sweep_jobs", "ticcoop.expire_ceremonies",
-    }  # fmt: skip
+        "ticcoop.send_reminders",
+        "ticcoop.sweep_jobs",
+        "ticcoop.expire_ceremonies",
+    }
     assert "ticcoop.send_digests" in due_at(datetime(2026, 3, 2, 0, 0))  # noqa: DTZ001
     assert job_tasks.sweep_jobs.name == "ticcoop.sweep_jobs"
