@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
-from ticcoop.jobs.runner import execute_job, sweep_stale_jobs
+from ticcoop.jobs.models import Job
+from ticcoop.jobs.runner import JobContext, execute_job, job_kind, sweep_stale_jobs
 
 
 @db_task(name="ticcoop.run_job")
@@ -26,3 +29,9 @@ def sweep_jobs() -> None:
 def sweep_on_startup() -> None:
     # Jobs that were running when the last consumer was killed are taken up again here.
     sweep_stale_jobs(enqueue)
+
+
+@job_kind("noop")
+def noop(job: Job, context: JobContext) -> dict[str, Any]:
+    """A job that does nothing: a health check of the consumers, and the benchmark's probe."""
+    return {}

@@ -1,0 +1,125 @@
+"""Background jobs: enqueue → done latency, throughput, and the overhead of an import as a job.
+
+Throw-away sites (temporary SQLite database + queue; Redis db 12 under a unique queue name when
+Redis answers at BENCH_REDIS_URL):
+
+1. BENCH_JOBS (1000) trivial ``noop`` jobs enqueued at once, one consumer: latency p50/p99
+   from each job's creation to its end (database timestamps), for SQLite and Redis storage;
+2. throughput (jobs/s) of the same with 1 and 2 consumer processes;
+3. a BENCH_IMPORT_ROWS (100,000) institution import run directly (``ticcoop import-registry``)
+   vs as a job (enqueue → done): the overhead ratio, target ≤ 1.1×.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from ticcoop.testing.consumer import Site, institutions_csv
+
+JOBS = int(os.environ.get("BENCH_JOBS", "1000"))
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+def redis_up() -> bool:
+    done = subprocess.run(["redis-cli", "-u", REDIS_URL, "ping"], capture_output=True, check=False)
+    return done.returncode == 0 and b"PONG" in done.stdout
+
+
+def enqueue_noops(site: Site, count: int) -> None:
+    site.python(
+        "from ticcoop.jobs.services import start_job\n"
+        f"for _ in range({count}): start_job(None, 'noop')\n"
+    )
+
+
+def stamps(site: Site) -> list[tuple[datetime, datetime, datetime]]:
+    rows = site.query(
+        "SELECT created_at, started_at, finished_at FROM jobs_job"
+        " WHERE kind = 'noop' AND state = 'done'"
+    )
+    return [tuple(datetime.fromisoformat(v) for v in row) for row in rows]  # type: ignore[misc]
+
+
+def run_noops(site: Site, consumers: int) -> tuple[float, float, float]:
+    site.query("DELETE FROM jobs_job WHERE kind='noop'")
+    enqueue_noops(site, JOBS)
+    processes = [site.start_consumer(workers=1) for _ in range(consumers)]
+    deadline = time.monotonic() + 600
+    while len(stamps(site)) < JOBS and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for process in processes:
+        site.kill(process)
+    rows = stamps(site)
+    latencies = sorted((end - created).total_seconds() * 1000 for created, _s, end in rows)
+    span = (max(e for *_x, e in rows) - min(s for _c, s, _e in rows)).total_seconds()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    return statistics.median(latencies), p99, len(rows) / span
+
+
+def bench_queue(name: str, redis_url: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        site = Site(Path(folder), redis_url=redis_url)
+        site.migrate()
+        try:
+            for consumers in (1, 2):
+                p50, p99, rate = run_noops(site, consumers)
+                print(
+                    f"{name:6} {consumers} consumer(s): {JOBS} noop jobs enqueued at once, "
+                    f"latency p50 {p50:.0f} ms p99 {p99:.0f} ms, throughput {rate:.0f} jobs/s"
+                )
+        finally:
+            site.stop_all()
+
+
+def bench_import() -> None:
+    data = institutions_csv(ROWS)
+    with tempfile.TemporaryDirectory() as first, tempfile.TemporaryDirectory() as second:
+        direct = Site(Path(first))
+        direct.migrate()
+        direct.python(
+            "from django.contrib.auth.models import User\n"
+            "User.objects.create_superuser('root', '', 'x')"
+        )
+        path = Path(first) / "institutions.csv"
+        path.write_bytes(data)
+        start = time.perf_counter()
+        direct.ticcoop("import-registry", str(path))
+        reference = time.perf_counter() - start
+        site = Site(Path(second))
+        site.migrate()
+        site.start_consumer()
+        try:
+            start = time.perf_counter()
+            job_id = site.enqueue_import(data, dry_run=False)
+            job = site.wait_for(job_id, {"done", "failed"}, timeout=3600)
+            as_job = time.perf_counter() - start
+        finally:
+            site.stop_all()
+        assert job["state"] == "done", job
+        print(
+            f"import of {ROWS} institution rows: direct {reference:.1f} s (reference), "
+            f"as a job {as_job:.1f} s, ratio {as_job / reference:.2f}x (target <= 1.1x)"
+        )
+
+
+def main() -> None:
+    bench_queue("sqlite", "")
+    if redis_up():
+        bench_queue("redis", REDIS_URL)
+    else:
+        print(f"redis: no server at {REDIS_URL}, skipped")
+    bench_import()
+
+
+if __name__ == "__main__":
+    main()
