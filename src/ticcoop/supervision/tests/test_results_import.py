@@ -8,10 +8,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.utils import timezone
 
+from ticcoop.jobs.models import Job
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.registry.models import RiskClassChange
 from ticcoop.supervision import services
@@ -138,3 +141,22 @@ def test_import_command(tmp_path: Any) -> None:
     path.write_text(HEADER + "T8,,13,x,,,,,,\n", encoding="utf-8")
     with pytest.raises(CommandError, match="第 2 行 name"):
         call_command("import_targets", str(path), stdout=io.StringIO())
+
+
+def test_import_page_runs_the_import_as_a_job(django_capture_on_commit_callbacks: Any) -> None:
+    """Issue 12: the upload becomes a job; its page shows the result or the row errors."""
+    client = Client()
+    client.force_login(factories.regulator("11"))
+    good = SimpleUploadedFile("t.csv", (HEADER + "T1,甲,11,食品生产企业,A,,,,,\n").encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/supervision/targets/import/", {"file": good})
+    job = Job.objects.get()
+    assert response.url == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.state == "done" and Target.objects.get().name == "甲"
+    assert "已导入 1 个检查对象" in client.get(response.url).content.decode()
+    bad = SimpleUploadedFile("t.csv", (HEADER + "T2,乙,19,x,,,,,,\n").encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/supervision/targets/import/", {"file": bad})
+    page = client.get(response.url).content.decode()
+    assert "第 2 行 region：未知地区代码 &#x27;19&#x27;" in page and Target.objects.count() == 1
