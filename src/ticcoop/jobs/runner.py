@@ -18,6 +18,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
@@ -157,6 +158,12 @@ def _run(job: Job, context: JobContext) -> None:
             _mark_done(job, context, result)
     except JobFailure as failure:
         _fail(job, str(failure), failure.result)
+        return
+    except ValidationError as exc:  # a service refused: its messages are the precise error
+        _fail(job, "；".join(exc.messages), {"errors": exc.messages[:ERRORS_KEPT]})
+        return
+    except PermissionDenied as exc:
+        _fail(job, str(exc), {})
         return
     except Exception as exc:
         logger.exception("job %s failed", job.pk)

@@ -32,7 +32,8 @@ def targets_import(job: Job, context: JobContext) -> dict[str, Any]:
     except TargetImportError as exc:
         errors = exc.messages
         message = _("导入失败，未导入任何数据（%(count)d 处错误）") % {"count": len(errors)}
-        raise JobFailure(message, {"errors": errors[:ERRORS_KEPT], "errors_total": len(errors)})
+        result = {"errors": errors[:ERRORS_KEPT], "errors_total": len(errors)}
+        raise JobFailure(message, result) from exc
     context.set_done(record.rows)
     return {
         "title": _("检查对象名录导入"),
