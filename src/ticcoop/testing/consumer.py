@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,11 @@ from ticcoop.methods.ids import make_credit_code, make_org_code
 REGIONS = ["11", "12", "13", "14", "15"]
 
 
-def institutions_csv(count: int, start: int = 0) -> bytes:
-    """``count`` valid institution rows (credit codes by GB 32100) spread over the regions."""
+def institutions_csv(count: int, start: int = 0, regions: Sequence[str] = REGIONS) -> bytes:
+    """``count`` valid institution rows (credit codes by GB 32100) spread over ``regions``."""
     rows = []
     for index in range(start, start + count):
-        region = REGIONS[index % 5]
+        region = regions[index % len(regions)]
         code = make_credit_code(f"91{region}0100" + make_org_code(f"{index + 10_000_000:08d}"))
         rows.append(
             [code, f"后台导入检测有限公司{index}", region, "测试路1号", "", "", "", "正常", "B"]
