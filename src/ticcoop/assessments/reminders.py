@@ -9,21 +9,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from ticcoop.assessments.models import OPEN_NC_STATUSES, Nonconformity
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.notices.services import notify_all
+from ticcoop.registry.queries import members_of
 
 THRESHOLDS = (7, 1)  # working days before the deadline
 
 
 def _members(nc: Nonconformity) -> Any:
-    return get_user_model().objects.filter(
-        institution_membership__institution_id=nc.assessment.institution_id, is_active=True
-    )
+    return members_of(nc.assessment.institution_id)
 
 
 def _params(nc: Nonconformity) -> dict[str, Any]:
