@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -114,16 +115,11 @@ class Heartbeat(threading.Thread):
 
 
 def _claim(job_id: int) -> Job | None:
-    """queued → running, once: a second delivery of the same task finds it taken."""
-    with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.state != JobState.QUEUED:
-            return None
-        job.state = JobState.RUNNING
-        job.attempt += 1
-        job.started_at = timezone.now()
-        job.save(update_fields=["state", "attempt", "started_at"])
-    return job
+    """queued → running, once: one conditional UPDATE, so a second delivery finds it taken."""
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, attempt=F("attempt") + 1, started_at=timezone.now()
+    )
+    return Job.objects.get(pk=job_id) if claimed else None
 
 
 def _fail(job: Job, message: str, result: dict[str, Any]) -> None:
