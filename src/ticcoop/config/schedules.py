@@ -4,7 +4,8 @@
   (jobs/tasks.py);
 - every 10 minutes: ``expire_ceremonies`` — ceremonies past their commit/reveal deadline fail;
 - every hour at :05: ``open_due_batches`` — due double-random batches of published plans (常态化);
-- daily 07:00: ``send_reminders`` — deadlines 7 and 1 working days ahead, deadlines missed;
+- daily 07:00: ``send_reminders`` — 7 and 1 working days before, and once missed: nonconformity
+  rectification, PT corrective actions, result publication (20 working days);
 - daily 08:00: ``send_digests`` — one email per user with the messages not yet mailed.
 
 Every task is idempotent (a batch exists once per plan and period, a reminder once per
@@ -22,6 +23,8 @@ from huey.contrib.djhuey import db_periodic_task
 
 from ticcoop.assessments.reminders import remind_nonconformities
 from ticcoop.notices.services import send_digests
+from ticcoop.proficiency.reminders import remind_corrective_actions
+from ticcoop.supervision.reminders import remind_result_publication
 from ticcoop.supervision.services import create_due_batches, expire_ceremonies
 
 logger = logging.getLogger(__name__)
@@ -42,7 +45,7 @@ def open_due_batches() -> int:
 
 @db_periodic_task(crontab(hour="23", minute="0"), name="ticcoop.send_reminders")
 def send_reminders() -> int:
-    return remind_nonconformities()
+    return remind_nonconformities() + remind_corrective_actions() + remind_result_publication()
 
 
 @db_periodic_task(crontab(hour="0", minute="0"), name="ticcoop.send_digests")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from ticcoop.registry.models import RiskClassChange
 from ticcoop.supervision import services
 from ticcoop.supervision.models import ResultKind, Target, TargetImport, TaskStatus
 from ticcoop.supervision.queries import overdue_results
+from ticcoop.supervision.reminders import remind_result_publication
 from ticcoop.supervision.services.importing import TargetImportError
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
@@ -160,3 +162,27 @@ def test_import_page_runs_the_import_as_a_job(django_capture_on_commit_callbacks
         response = client.post("/supervision/targets/import/", {"file": bad})
     page = client.get(response.url).content.decode()
     assert "第 2 行 region：未知地区代码 &#x27;19&#x27;" in page and Target.objects.count() == 1
+
+
+def test_result_publication_reminders_reach_the_regions_regulators(
+    regulators: dict[str, Any],
+) -> None:
+    """Issue 12: a result to publish within 20 working days: reminded at 7 and 1, and missed."""
+    batch = f.drawn_batch(regulators)
+    task = batch.tasks.exclude(status=TaskStatus.SUPERSEDED).first()
+    assert task is not None
+    region = task.region.code
+    today = timezone.localdate()
+    result = services.record_result(
+        regulators[region], task, result=ResultKind.FILED, checked_on=today
+    )
+    seven_before = next(
+        day
+        for day in (today + timedelta(n) for n in range(40))
+        if add_working_days(day, 7) == result.publication_deadline
+    )
+    assert remind_result_publication(seven_before) == 1
+    assert remind_result_publication(seven_before) == 0
+    notice = regulators[region].notices.get()
+    assert notice.key == "deadline.soon" and notice.params["days"] == 7
+    assert not regulators["12" if region == "11" else "11"].notices.exists()
