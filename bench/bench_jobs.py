@@ -144,7 +144,8 @@ def main() -> None:
         bench_queue("redis", REDIS_URL)
     else:
         print(f"redis: no server at {REDIS_URL}, skipped")
-    bench_import()
+    if ROWS:  # BENCH_IMPORT_ROWS=0 skips the import comparison
+        bench_import()
 
 
 if __name__ == "__main__":
