@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.audit import audit_as
+from ticcoop.accounts.queries import regulators_of
 from ticcoop.methods import manifest as mf
 from ticcoop.methods import manifest_files
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
@@ -109,6 +110,11 @@ def _open_ceremony(
     )
     ceremony.full_clean()
     ceremony.save()
+    # each participating region's regulators have a step to take: commit their seed
+    params = {"subject": "ceremony-step", "ref": ceremony.label}
+    url = reverse("supervision-commit", args=[ceremony.pk])
+    for region_id in batch.plan.regions.values_list("pk", flat=True):
+        notify_all(regulators_of(region_id), "task.assigned", params, url=url)
     return ceremony
 
 
