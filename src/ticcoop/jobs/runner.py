@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -213,3 +213,19 @@ def sweep_stale_jobs(enqueue: Callable[[int], None]) -> list[int]:
         if changed:
             swept.append(job.pk)
     return swept
+
+
+INPUTS_KEPT = timedelta(days=1)
+
+
+def drop_unclaimed_inputs(now: datetime | None = None) -> int:
+    """Inputs a finished job kept for a follow-up nobody started (an unconfirmed dry run) are
+    deleted after a day; the follow-up then asks for the file again."""
+    cutoff = (now or timezone.now()) - INPUTS_KEPT
+    dropped = 0
+    for job in Job.objects.filter(state=JobState.DONE, finished_at__lt=cutoff).exclude(
+        input_file=""
+    ):
+        job.input_file.delete(save=False)
+        dropped += Job.objects.filter(pk=job.pk).update(input_file="")
+    return dropped

@@ -8,7 +8,13 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from ticcoop.jobs.models import Job
-from ticcoop.jobs.runner import JobContext, execute_job, job_kind, sweep_stale_jobs
+from ticcoop.jobs.runner import (
+    JobContext,
+    drop_unclaimed_inputs,
+    execute_job,
+    job_kind,
+    sweep_stale_jobs,
+)
 
 
 @db_task(name="ticcoop.run_job")
@@ -23,6 +29,7 @@ def enqueue(job_id: int) -> None:
 @db_periodic_task(crontab(minute="*"), name="ticcoop.sweep_jobs")
 def sweep_jobs() -> None:
     sweep_stale_jobs(enqueue)
+    drop_unclaimed_inputs()
 
 
 @on_startup(name="ticcoop.sweep_on_startup")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.test import Client
 from ticcoop.accounts.roles import Role
 from ticcoop.jobs import services
 from ticcoop.jobs.models import Job, JobState
-from ticcoop.jobs.runner import JobContext, JobFailure, job_kind
+from ticcoop.jobs.runner import JobContext, JobFailure, drop_unclaimed_inputs, job_kind
 from ticcoop.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,16 @@ def test_failed_job_keeps_its_input_and_reruns_with_it(
 def test_a_crash_is_reported_not_raised(django_capture_on_commit_callbacks: Any) -> None:
     job = start(factories.regulator("11"), "crash", django_capture_on_commit_callbacks)
     assert job.state == JobState.FAILED and "RuntimeError: boom" in job.error
+
+
+def test_an_unconfirmed_dry_runs_file_goes_after_a_day(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    user = factories.regulator("11")
+    job = start(user, "keep", django_capture_on_commit_callbacks)
+    Job.objects.filter(pk=job.pk).update(input_file="jobs/inputs/kept.txt")
+    job.refresh_from_db()
+    assert drop_unclaimed_inputs(job.finished_at + timedelta(hours=23)) == 0
+    assert drop_unclaimed_inputs(job.finished_at + timedelta(hours=25)) == 1
+    job.refresh_from_db()
+    assert not job.input_file
