@@ -7,6 +7,8 @@ VAR := var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# One consumer process next to gunicorn (its threads run jobs; more consumers: README).
+CONSUMER_WORKERS ?= 2
 # The production-like server needs a secret of its own: made once, kept under var/.
 SECRET_FILE := $(VAR)/secret_key
 
@@ -31,8 +33,12 @@ run: $(STAMP) $(SECRET_FILE)
 	$(RUN_ENV) $(BIN)/ticcoop migrate --noinput -v0
 	$(RUN_ENV) $(BIN)/ticcoop collectstatic --noinput -v0
 	$(RUN_ENV) $(BIN)/ticcoop demo-data --if-empty
-	@echo "ticcoop: http://$(HOST):$(PORT)/  (Ctrl-C stops; sign-in codes: $(BIN)/ticcoop demo-totp USER)"
-	$(RUN_ENV) $(BIN)/gunicorn ticcoop.config.wsgi \
+	@echo "ticcoop: http://$(HOST):$(PORT)/ and one job consumer ($(CONSUMER_WORKERS) threads); Ctrl-C stops both"
+	@echo "sign-in codes of the demo regulators: $(BIN)/ticcoop demo-totp USER"
+	@export $(RUN_ENV); \
+	$(BIN)/ticcoop run_huey --workers $(CONSUMER_WORKERS) --worker-type thread & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
+	$(BIN)/gunicorn ticcoop.config.wsgi \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 test: $(STAMP) lint test-suite

@@ -26,6 +26,9 @@ def _django_test_defaults(request: pytest.FixtureRequest) -> None:
     # A request with the English cookie leaves English active in this thread; messages built
     # by services called directly in the next test must come out in the default language.
     translation.activate(settings.LANGUAGE_CODE)
+    # Jobs run in the test's own process and thread (Huey's immediate mode, in-memory storage);
+    # the tests that start a real consumer process configure their own queue.
+    settings.HUEY.immediate = True
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ LAYERS = [
     "regions",
     "accounts",
     "audit",
+    "jobs",
+    "notices",
     "trust",
     "registry",
     "assessments",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
@@ -148,3 +149,8 @@ def second_factor_step(user: Any) -> str | None:
     if second_factor_required(user):
         return "setup"
     return None
+def regulators_of(region_id: int) -> models.QuerySet[Any]:
+    """The active regulators of a region (who its deadline reminders go to)."""
+    return get_user_model().objects.filter(
+        is_active=True, groups__name=Role.REGULATOR.value, profile__region_id=region_id
+    )

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,9 @@ from ticcoop.certificates.models import (
 from ticcoop.certificates.scope import ScopeRow, digest_of, snapshot
 from ticcoop.certificates.search import search_key
 from ticcoop.certificates.validity import expiry_for, extended_period, extension_deadline
+from ticcoop.notices.services import notify_all
 from ticcoop.registry.models import Institution, InstitutionStatus
+from ticcoop.registry.queries import members_of
 from ticcoop.trust import services as trust
 
 Signer = Callable[[dict[str, str | int]], str]
@@ -355,6 +358,9 @@ def _status_change(
     _set_status(certificate, new_status, reason)
     with audit_as(actor):
         new_version(certificate, scope_of(certificate), action=kind, reason=reason, actor=actor)
+    params = {"subject": "certificate", "ref": certificate.number, "decision": "status-changed"}
+    url = reverse("certificates-detail", args=[certificate.number])
+    notify_all(members_of(certificate.institution_id), "decision", params, url=url)
     return certificate
 
 

@@ -9,7 +9,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("certificates/issue/", views.issue_list, name="certificates-issue-list"),
     path("certificates/issue/<int:assessment_pk>/", views.issue, name="certificates-issue"),
     path("certificates/import/", views.import_upload, name="certificates-import"),
-    path("certificates/import/confirm/", views.import_confirm, name="certificates-import-confirm"),
+    path(
+        "certificates/import/confirm/<int:job_pk>/",
+        views.import_confirm,
+        name="certificates-import-confirm",
+    ),
     path("certificates/export/", views.export, name="certificates-export"),
     path("certificates/<str:number>/", views.detail, name="certificates-detail"),
     path("certificates/<str:number>/pdf/", views.pdf, name="certificates-pdf"),

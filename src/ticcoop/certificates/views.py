@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,10 +16,12 @@ from ticcoop.assessments.models import Assessment
 from ticcoop.assessments.queries import assessment_allows_issue
 from ticcoop.certificates import exporting, queries, services
 from ticcoop.certificates.forms import ImportForm, IssueForm, LifecycleForm, ScopeForm
-from ticcoop.certificates.importing import import_registry
 from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.pdf import render_certificate_pdf
 from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
+from ticcoop.certificates.tasks import REGISTRY_IMPORT
+from ticcoop.jobs import services as jobs
+from ticcoop.jobs.models import Job
 from ticcoop.pages import page_number, paginate, submit
 from ticcoop.regions.models import Region
 
@@ -171,41 +168,34 @@ def issue(request: HttpRequest, assessment_pk: int) -> HttpResponse:
     return render(request, "certificates/issue.html", context)
 
 
-IMPORT_SESSION_KEY = "certificates-import"
-
-
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Upload → dry-run report; the file waits in storage for the confirmation."""
+    """Upload → a dry-run job (its page shows the report and the confirmation)."""
     if writable_region_ids(request.user) == []:
         raise PermissionDenied(_("只有监管人员可以批量导入"))
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        report = import_registry(request.user, upload.name, data, dry_run=True)
-        if report.ok:
-            digest = hashlib.sha256(data).hexdigest()
-            suffix = PurePath(upload.name).suffix.lower()
-            path = default_storage.save(f"certificates/imports/{digest}{suffix}", ContentFile(data))
-            request.session[IMPORT_SESSION_KEY] = {"path": path, "name": upload.name}
-    context = {"form": form, "report": report}
-    return render(request, "certificates/import.html", context)
+        job = jobs.start_job(
+            request.user, REGISTRY_IMPORT, {"dry_run": True}, upload=form.cleaned_data["file"]
+        )
+        return redirect("jobs-detail", pk=job.pk)
+    return render(request, "certificates/import.html", {"form": form})
 
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if not pending or not default_storage.exists(pending["path"]):
-        messages.error(request, _("没有待确认的导入，请重新上传。"))
+def import_confirm(request: HttpRequest, job_pk: int) -> HttpResponse:
+    """The real import of a passed dry run, as a job on the same file."""
+    dry_run = get_object_or_404(Job, pk=job_pk, kind=REGISTRY_IMPORT)
+    if not dry_run.params.get("dry_run"):
+        raise PermissionDenied(_("只有校验任务可以确认导入"))
+    try:
+        job = jobs.start_from(request.user, dry_run, REGISTRY_IMPORT, {"dry_run": False})
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
         return redirect("certificates-import")
-    with default_storage.open(pending["path"], "rb") as handle:
-        data = handle.read()
-    default_storage.delete(pending["path"])
-    report = import_registry(request.user, pending["name"], data, dry_run=False)
-    return render(request, "certificates/import.html", {"form": ImportForm(), "report": report})
+    return redirect("jobs-detail", pk=job.pk)
 
 
 def export(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,9 @@
 """The one settings module: everything that differs between machines comes from the environment.
 
 Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE,
-TICCOOP_SIGNING_ALGORITHM; the security block at the end adds SECRET_KEY_FALLBACKS,
-PLAIN_HTTP, HSTS_SECONDS, LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES and PROXY_COUNT
+TICCOOP_SIGNING_ALGORITHM; jobs and email: TICCOOP_QUEUE_URL, TICCOOP_QUEUE_NAME,
+TICCOOP_JOB_LEASE_SECONDS, EMAIL_*; the security block at the end adds
+SECRET_KEY_FALLBACKS, PLAIN_HTTP, HSTS_SECONDS, LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES and PROXY_COUNT
 (see docs/operations.md).
 """
 
@@ -15,6 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from huey import Huey, RedisHuey, SqliteHuey
 
 from ticcoop.config.env import env_bool, env_int, env_list, env_str
 
@@ -42,9 +44,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "auditlog",
     "ninja",  # Swagger UI from ninja's own static files at /api/docs, not from a CDN
+    "huey.contrib.djhuey",
     "ticcoop.regions",
     "ticcoop.accounts",
     "ticcoop.audit",
+    "ticcoop.jobs",
+    "ticcoop.notices",
     "ticcoop.trust",
     "ticcoop.registry",
     "ticcoop.assessments",
@@ -85,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ticcoop.notices.context.unread",
             ],
         },
     },
@@ -252,3 +258,36 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tup
     "otp_static",
     "axes",
 )
+
+
+# --- Background jobs (Huey) and email ----------------------------------------------------------
+# One queue for the whole platform, used only through ticcoop.jobs. SQLite storage under var/
+# (embedded: consumers on this machine) unless TICCOOP_QUEUE_URL names a Redis server, then any
+# number of consumers on any number of machines share it. Tests switch to immediate mode.
+QUEUE_URL = env_str("TICCOOP_QUEUE_URL", "")
+QUEUE_NAME = env_str("TICCOOP_QUEUE_NAME", "ticcoop")
+HUEY: Huey
+if QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+    HUEY = RedisHuey(QUEUE_NAME, url=QUEUE_URL, results=False)
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = SqliteHuey(
+        QUEUE_NAME, filename=env_str("TICCOOP_QUEUE_FILE", str(VAR_DIR / "queue.sqlite3")),
+        results=False,
+    )  # fmt: skip
+# A running job whose heartbeat is older than this many seconds is taken to be dead.
+TICCOOP_JOB_LEASE_SECONDS = float(env_str("TICCOOP_JOB_LEASE_SECONDS", "60"))
+
+# Email (reminder digests): the console in development, SMTP from the environment in production.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ticcoop@localhost")

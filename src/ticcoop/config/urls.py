@@ -28,5 +28,7 @@ urlpatterns = [
     path("inspections/", include("ticcoop.inspections.urls")),
     path("competitions/", include("ticcoop.competitions.urls")),
     path("public/", include("ticcoop.disclosure.urls")),
+    path("jobs/", include("ticcoop.jobs.urls")),
+    path("inbox/", include("ticcoop.notices.urls")),
     path("", include("ticcoop.web.urls")),
 ]

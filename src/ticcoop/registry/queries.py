@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
@@ -22,6 +23,13 @@ def institution_of_user(user: Any) -> Institution | None:
     except ObjectDoesNotExist:
         return None
     return institution
+
+
+def members_of(institution_id: int) -> QuerySet[Any]:
+    """The active users acting for an institution (who its inbox messages go to)."""
+    return get_user_model().objects.filter(
+        institution_membership__institution_id=institution_id, is_active=True
+    )
 
 
 def institution_listing(region_code: str = "", status: str = "") -> QuerySet[Institution]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from ticcoop.supervision.views import ceremony, inspectors, plans, tasks
+from ticcoop.supervision.views import ceremony, inspectors, plans, targets, tasks
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", plans.home, name="supervision-home"),
@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/replace/", tasks.replace, name="supervision-task-replace"),
     path("results/<int:pk>/publish/", tasks.publish_result, name="supervision-result-publish"),
     path("overdue/", tasks.overdue, name="supervision-overdue"),
+    path("targets/import/", targets.import_targets, name="supervision-targets-import"),
     path("inspectors/", inspectors.inspector_list, name="supervision-inspectors"),
     path("inspectors/<int:pk>/edit/", inspectors.inspector_edit, name="supervision-inspector-edit"),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from ticcoop.assessments.models import (
     TeamMember,
 )
 from ticcoop.methods.workdays import add_working_days
+from ticcoop.notices.services import notify_all
 from ticcoop.registry.models import Expert, ExpertTie, Institution
 
 MIN_TEAM_SIZE = 2
@@ -88,6 +90,9 @@ def _set_team(assessment: Assessment, experts: Sequence[Expert], leader: Expert 
     TeamMember.objects.bulk_create(
         TeamMember(assessment=assessment, expert=e, is_leader=e.pk == leader.pk) for e in experts
     )
+    params = {"subject": "assessment-team", "ref": f"#{assessment.pk}"}
+    url = reverse("assessments-detail", args=[assessment.pk])
+    notify_all([e.user for e in experts if e.user_id], "task.assigned", params, url=url)
 
 
 def _require_status(assessment: Assessment, *allowed: AssessmentStatus) -> None:

@@ -21,6 +21,7 @@ from ticcoop.assessments.models import (
     Rectification,
 )
 from ticcoop.assessments.queries import access_rectification_submit
+from ticcoop.assessments.reminders import tell_decision
 from ticcoop.uploads import check_files, file_fields
 
 
@@ -87,6 +88,7 @@ def _review(actor: Any, nc: Nonconformity, decision: Decision, note: str) -> Non
         else:
             nc.status = NonconformityStatus.RETURNED
         nc.save()
+        tell_decision(nc, "accepted" if decision == Decision.ACCEPTED else "returned")
     return nc
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from ticcoop.accounts.roles import Role
 from ticcoop.assessments.models import AssessmentKind, AssessmentStatus, Conclusion
 from ticcoop.certificates import services
 from ticcoop.certificates.models import (
@@ -20,7 +21,8 @@ from ticcoop.certificates.scope import ScopeRow, digest_of
 from ticcoop.certificates.tests import factories as cf
 from ticcoop.certificates.validity import add_years
 from ticcoop.methods.ids import format_certificate_number
-from ticcoop.registry.models import InstitutionStatus
+from ticcoop.notices.catalogue import render
+from ticcoop.registry.models import InstitutionMembership, InstitutionStatus
 from ticcoop.testing import factories
 from ticcoop.trust.queries import verify_token
 
@@ -327,3 +329,17 @@ def test_each_version_token_carries_its_version_and_status() -> None:
     assert tokens[2]["v"] == 2 and tokens[2]["status"] == "suspended"
     assert tokens[1]["no"] == certificate.number
     assert tokens[1]["ucc"] == certificate.institution.credit_code
+
+
+def test_a_status_change_is_told_to_the_institutions_users() -> None:
+    """Issue 12: decisions that concern you reach your inbox."""
+    certificate = cf.certificate("12")
+    lab = factories.user(Role.INSTITUTION_USER, "12")
+    InstitutionMembership.objects.create(user=lab, institution=certificate.institution)
+    services.suspend_certificate(factories.regulator("12"), certificate, "监督抽查不合格")
+    notice = lab.notices.get()
+    assert render(notice.key, notice.params) == f"证书 {certificate.number}：状态已变更"
+    assert (
+        render(notice.key, notice.params, "en")
+        == f"Certificate {certificate.number}: Status changed"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +15,7 @@ from ticcoop.certificates import services
 from ticcoop.certificates.models import Certificate
 from ticcoop.certificates.tables import write_csv
 from ticcoop.certificates.tests import factories as cf
+from ticcoop.jobs.models import Job
 from ticcoop.registry.models import Institution
 from ticcoop.testing import factories
 from ticcoop.trust import services as trust
@@ -260,19 +263,35 @@ def test_admin_cannot_edit_lifecycle_fields_directly() -> None:
     )
 
 
-def test_import_page_dry_run_then_confirm() -> None:
+def test_import_page_dry_run_then_confirm(django_capture_on_commit_callbacks: Any) -> None:
+    """Upload and confirmation each start a job; its page shows the report (issue 12)."""
     hebei = logged_in(factories.regulator("13"))
     rows = [[factories.credit_code("13"), "页面导入机构", "13", "", "", "", "", "正常", "B"]]
     upload = SimpleUploadedFile("i.csv", write_csv("institutions", rows))
-    page = hebei.post("/certificates/import/", {"file": upload}).content.decode()
-    assert "校验通过" in page and not Institution.objects.exists()
-    done = hebei.post("/certificates/import/confirm/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hebei.post("/certificates/import/", {"file": upload})
+    dry_run = Job.objects.get()
+    assert response.status_code == 302 and response.url == f"/jobs/{dry_run.pk}/"
+    page = hebei.get(response.url).content.decode()
+    assert "校验通过" in page and "100 %" in page and not Institution.objects.exists()
+    confirm = f"/certificates/import/confirm/{dry_run.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hebei.post(confirm)
+    done = hebei.get(response.url).content.decode()
     assert "已导入" in done and Institution.objects.get().name == "页面导入机构"
+    real = Job.objects.get(pk=int(response.url.split("/")[2]))
+    assert real.state == "done" and not real.input_file  # the upload is gone once imported
+    again = hebei.post(confirm)  # a second click imports nothing twice
+    assert again.url == "/certificates/import/" and Job.objects.count() == 2
     bad = SimpleUploadedFile("i.csv", write_csv("institutions", [["x", "坏", "13"]]))
-    page = hebei.post("/certificates/import/", {"file": bad}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hebei.post("/certificates/import/", {"file": bad})
+    page = hebei.get(response.url).content.decode()
     assert "第2行，列&quot;统一社会信用代码&quot;：长度应为18位" in page
+    assert "1 处错误，未写入任何数据" in page and 'id="job-rerun"' in page
     institution_user = logged_in(factories.user(Role.INSTITUTION_USER, "13"))
     assert institution_user.get("/certificates/import/").status_code == 403
+    assert institution_user.get(f"/jobs/{dry_run.pk}/").status_code == 403
 
 
 def test_export_endpoints(client: Client) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from ticcoop.competitions.models import Appeal, AppealOutcome, CompetitionStatus
 from ticcoop.competitions.queries import institution_of
 from ticcoop.competitions.services._common import locked, require_organiser, require_status
 from ticcoop.competitions.services.results import rebuild_results
+from ticcoop.notices.services import notify
 
 
 @transaction.atomic
@@ -61,4 +63,8 @@ def answer_appeal(actor: Any, appeal: Appeal, outcome: str, answer: str) -> Appe
     with audit_as(actor):
         appeal.save()
         rebuild_results(competition)
+    if appeal.filed_by_id:
+        params = {"subject": "appeal", "ref": f"#{appeal.pk}", "decision": "answered"}
+        url = reverse("competitions-detail", args=[competition.pk])
+        notify(appeal.filed_by, "decision", params, url=url)
     return appeal

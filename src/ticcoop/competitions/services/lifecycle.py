@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.audit import audit_as
@@ -25,6 +26,7 @@ from ticcoop.competitions.models import (
 )
 from ticcoop.competitions.services._common import locked, require_organiser, require_status
 from ticcoop.methods import draw
+from ticcoop.notices.services import notify
 from ticcoop.registry.models import Expert
 
 EDITABLE = (CompetitionStatus.DRAFT, CompetitionStatus.REGISTRATION_OPEN)
@@ -95,6 +97,10 @@ def add_judge(actor: Any, discipline: Discipline, expert: Expert) -> Judge:
     judge.full_clean()
     with audit_as(actor):
         judge.save()
+    if expert.user_id:
+        params = {"subject": "judge-sheet", "ref": f"{competition.title} · {discipline.name}"}
+        url = reverse("competitions-judge-sheet", args=[judge.pk])
+        notify(expert.user, "task.assigned", params, url=url)
     return judge
 
 

@@ -158,7 +158,8 @@ def test_scores_immutable_after_confirmation_corrections_need_reason(running: cf
 def test_appeal_blocks_publication_until_answered(running: cf.Running) -> None:
     competition = running.confirmed()
     person = running.contestants["13"]
-    lab = _client(cf.institution_user(person.institution))
+    lab_user = cf.institution_user(person.institution)
+    lab = _client(lab_user)
     other_lab = _client(cf.institution_user(running.institutions["14"]))
     public = Client()
 
@@ -199,6 +200,8 @@ def test_appeal_blocks_publication_until_answered(running: cf.Running) -> None:
         content_type="application/json",
     )
     assert response.status_code == 200
+    told = lab_user.notices.get()  # issue 12: the appellant's inbox hears the answer
+    assert (told.key, told.params["decision"]) == ("decision", "answered")
     response = organiser.post(
         f"/api/competitions/{competition.pk}/actions/publish", {}, content_type="application/json"
     )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from ticcoop.methods.workdays import add_working_days
 from ticcoop.proficiency import rules, services
 from ticcoop.proficiency.models import ActionStatus, CorrectiveAction, Round
+from ticcoop.proficiency.reminders import remind_corrective_actions
 from ticcoop.proficiency.tests import factories as pf
 from ticcoop.registry.models import Institution, RiskClassChange
 from ticcoop.testing import factories
@@ -120,3 +122,16 @@ def test_repeated_unsatisfactory_raises_the_class_through_the_registry() -> None
     change = RiskClassChange.objects.get(institution=weak)
     assert change.source == "proficiency" and "R-1" in change.reason and change.to_class == "C"
     assert Institution.objects.filter(risk_class="C").count() == 1
+
+
+def test_corrective_action_reminders_reach_the_lab_once_per_threshold() -> None:
+    """Issue 12: 7 and 1 working days before the due date, then once when missed."""
+    published()
+    action = CorrectiveAction.objects.select_related("institution").first()
+    assert action is not None
+    lab = pf.institution_user(action.institution)
+    today = date(2025, 9, 29)
+    CorrectiveAction.objects.filter(pk=action.pk).update(due_date=add_working_days(today, 1))
+    assert remind_corrective_actions(today) == 1 and remind_corrective_actions(today) == 0
+    assert remind_corrective_actions(add_working_days(today, 2)) == 1  # missed
+    assert sorted(lab.notices.values_list("key", flat=True)) == ["deadline.missed", "deadline.soon"]

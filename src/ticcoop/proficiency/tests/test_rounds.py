@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.utils import timezone
 
+from ticcoop.jobs.models import Job, JobState
 from ticcoop.proficiency import services
 from ticcoop.proficiency.models import (
     CheckDecision,
@@ -162,3 +165,27 @@ def test_enrolment_closes_at_its_deadline() -> None:
     rnd = pf.round_(enrolment_deadline=timezone.now() - timedelta(minutes=1))
     with pytest.raises(ValidationError, match="报名截止"):
         pf.enrolled(rnd, 1)
+
+
+def test_evaluate_and_publish_from_the_page_run_as_jobs(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Issue 12: a large round outlasts a request; the page starts jobs and shows them."""
+    rnd, actor = pf.closed_round()
+    client = Client()
+    client.force_login(actor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/pt/rounds/{rnd.pk}/publish/")  # not evaluated yet
+    refused = Job.objects.get()
+    assert response.url == f"/jobs/{refused.pk}/"
+    assert refused.state == JobState.FAILED and "只能发布已评价" in refused.error
+    for action in ("evaluate", "publish"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/pt/rounds/{rnd.pk}/{action}/")
+        job = Job.objects.get(pk=int(response.url.split("/")[2]))
+        assert job.state == JobState.DONE, job.error
+    rnd.refresh_from_db()
+    assert rnd.status == RoundStatus.PUBLISHED and rnd.report.sha256
+    outsider = Client()
+    outsider.force_login(factories.regulator("12"))
+    assert outsider.post(f"/pt/rounds/{rnd.pk}/evaluate/").status_code == 403

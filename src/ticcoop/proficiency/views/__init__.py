@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from ticcoop.jobs import services as jobs
 from ticcoop.pages import paginate
 from ticcoop.proficiency import queries, services
 from ticcoop.proficiency.charts import KINDS, ChartData, chart_png
@@ -24,6 +25,7 @@ from ticcoop.proficiency.models import (
     RoundStatus,
 )
 from ticcoop.proficiency.report import letter_pdf
+from ticcoop.proficiency.tasks import PT_EVALUATE, PT_PUBLISH
 from ticcoop.regions.models import Region
 
 PAGE_SIZE = 20
@@ -154,6 +156,8 @@ TRANSITIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "publish": (services.publish_round, gettext_noop("报告已发布")),
 }
 
+BACKGROUND = {"evaluate": PT_EVALUATE, "publish": PT_PUBLISH}
+
 
 @login_required
 @require_POST
@@ -168,6 +172,11 @@ def round_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse
             "reason": request.POST.get("reason", ""),
             "override_reason": request.POST.get("override_reason", ""),
         }
+    if action in BACKGROUND:
+        # evaluation and the report of a large round outlast a web request: a job
+        queries.access_organiser(request.user, round_)
+        job = jobs.start_job(request.user, BACKGROUND[action], {"round": round_.pk, **kwargs})
+        return redirect("jobs-detail", pk=job.pk)
     _attempt(request, lambda: service(request.user, round_, **kwargs), _(done))
     return redirect("pt-round-detail", pk=pk)
 

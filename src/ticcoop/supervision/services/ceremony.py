@@ -17,14 +17,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.audit import audit_as
+from ticcoop.accounts.queries import regulators_of
 from ticcoop.methods import manifest as mf
 from ticcoop.methods import manifest_files
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
-from ticcoop.registry.models import Institution
+from ticcoop.notices.services import notify_all
+from ticcoop.registry.models import Expert, Institution
 from ticcoop.supervision import feasibility, snapshot
 from ticcoop.supervision.models import (
     Batch,
@@ -169,6 +172,11 @@ def _open_ceremony(
     )
     ceremony.full_clean()
     ceremony.save()
+    # each participating region's regulators have a step to take: commit their seed
+    params = {"subject": "ceremony-step", "ref": ceremony.label}
+    url = reverse("supervision-commit", args=[ceremony.pk])
+    for region_id in batch.plan.regions.values_list("pk", flat=True):
+        notify_all(regulators_of(region_id), "task.assigned", params, url=url)
     return ceremony
 
 
@@ -431,4 +439,10 @@ class TaskMaker:
             )
             for m in members
         )
+        inspectors = Expert.objects.filter(
+            pk__in=[snapshot.expert_pk_of(m["inspector"]) for m in members], user__isnull=False
+        ).select_related("user")
+        params = {"subject": "inspection-task", "ref": f"{name} #{task.pk}"}
+        url = reverse("supervision-task", args=[task.pk])
+        notify_all([e.user for e in inspectors], "task.assigned", params, url=url)
         return task

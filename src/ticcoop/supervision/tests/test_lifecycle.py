@@ -189,3 +189,15 @@ def test_due_batches_are_created_once(regulators: dict[str, Any]) -> None:
     assert [b.plan for b in created] == [plan]
     assert created[0].period == f"{today.year}-{today.month:02d}"
     assert services.create_due_batches(today) == []
+
+
+def test_opening_a_ceremony_tells_each_regions_regulators_their_step(
+    regulators: dict[str, Any],
+) -> None:
+    """Issue 12: a ceremony step waits for each region; their inboxes say so."""
+    batch = services.create_batch(regulators["11"], f.plan(("11", "12")))
+    ceremony = services.freeze_snapshot(regulators["11"], batch)
+    for code in ("11", "12"):
+        notice = regulators[code].notices.get()
+        assert notice.key == "task.assigned" and notice.params["ref"] == ceremony.label
+        assert notice.url == f"/supervision/ceremonies/{ceremony.pk}/commit/"

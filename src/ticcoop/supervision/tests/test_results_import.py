@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.utils import timezone
 
+from ticcoop.jobs.models import Job
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.registry.models import RiskClassChange
 from ticcoop.supervision import services
 from ticcoop.supervision.models import ResultKind, Target, TargetImport, TaskStatus
 from ticcoop.supervision.queries import overdue_results
+from ticcoop.supervision.reminders import remind_result_publication
 from ticcoop.supervision.services.importing import TargetImportError
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
@@ -138,3 +143,47 @@ def test_import_command(tmp_path: Any) -> None:
     path.write_text(HEADER + "T8,,13,x,,,,,,\n", encoding="utf-8")
     with pytest.raises(CommandError, match="第 2 行 name"):
         call_command("import_targets", str(path), stdout=io.StringIO())
+
+
+def test_import_page_runs_the_import_as_a_job(django_capture_on_commit_callbacks: Any) -> None:
+    """Issue 12: the upload becomes a job; its page shows the result or the row errors."""
+    client = Client()
+    client.force_login(factories.regulator("11"))
+    good = SimpleUploadedFile("t.csv", (HEADER + "T1,甲,11,食品生产企业,A,,,,,\n").encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/supervision/targets/import/", {"file": good})
+    job = Job.objects.get()
+    assert response.url == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.state == "done" and Target.objects.get().name == "甲"
+    assert "已导入 1 个检查对象" in client.get(response.url).content.decode()
+    bad = SimpleUploadedFile("t.csv", (HEADER + "T2,乙,19,x,,,,,,\n").encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/supervision/targets/import/", {"file": bad})
+    page = client.get(response.url).content.decode()
+    assert "第 2 行 region：未知地区代码 &#x27;19&#x27;" in page and Target.objects.count() == 1
+
+
+def test_result_publication_reminders_reach_the_regions_regulators(
+    regulators: dict[str, Any],
+) -> None:
+    """Issue 12: a result to publish within 20 working days: reminded at 7 and 1, and missed."""
+    batch = f.drawn_batch(regulators)
+    task = batch.tasks.exclude(status=TaskStatus.SUPERSEDED).first()
+    assert task is not None
+    region = task.region.code
+    today = timezone.localdate()
+    result = services.record_result(
+        regulators[region], task, result=ResultKind.FILED, checked_on=today
+    )
+    seven_before = next(
+        day
+        for day in (today + timedelta(n) for n in range(40))
+        if add_working_days(day, 7) == result.publication_deadline
+    )
+    assert remind_result_publication(seven_before) == 1
+    assert remind_result_publication(seven_before) == 0
+    notice = regulators[region].notices.get(key="deadline.soon")
+    assert notice.params["days"] == 7
+    other = regulators["12" if region == "11" else "11"]
+    assert not other.notices.filter(key__startswith="deadline").exists()
