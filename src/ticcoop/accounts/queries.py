@@ -149,6 +149,8 @@ def second_factor_step(user: Any) -> str | None:
     if second_factor_required(user):
         return "setup"
     return None
+
+
 def regulators_of(region_id: int) -> models.QuerySet[Any]:
     """The active regulators of a region (who its deadline reminders go to)."""
     return get_user_model().objects.filter(
