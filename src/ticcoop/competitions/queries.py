@@ -26,7 +26,7 @@ from ticcoop.competitions.models import (
 from ticcoop.methods import points
 from ticcoop.registry.models import Institution
 from ticcoop.registry.queries import institution_of_user as institution_of
-from ticcoop.trust.queries import SignatureInvalid, verify_token
+from ticcoop.trust.queries import SignatureInvalid, signature_problem, verify_token
 
 
 def has_valid_certificate(institution: Institution) -> bool | None:
@@ -127,7 +127,8 @@ class AwardCheck:
     """Outcome of checking an award token: signature, then the platform's record."""
 
     valid: bool
-    error: str = ""
+    error: str = ""  # for API clients (the method's English reason)
+    problem: str = ""  # the same for pages, as a Chinese sentence
     fields: dict[str, Any] = field(default_factory=dict)
     issuer: str = ""
     award: Award | None = None
@@ -138,10 +139,15 @@ def check_award_token(token: str) -> AwardCheck:
     try:
         verified = verify_token(token)
     except SignatureInvalid as exc:
-        return AwardCheck(valid=False, error=str(exc))
+        return AwardCheck(valid=False, error=str(exc), problem=signature_problem(exc))
     fields = dict(verified.fields)
     if fields.get("typ") != "competition-award":
-        return AwardCheck(valid=False, error="not an award token", fields=fields)
+        return AwardCheck(
+            valid=False,
+            error="not an award token",
+            problem=_("签名有效，但这不是技能比武获奖证书的令牌。"),
+            fields=fields,
+        )
     award = award_by_number(str(fields.get("no", "")))
     if award is not None and award.token != token:
         award = None

@@ -255,4 +255,18 @@ def award_pdf(request: HttpRequest, number: str) -> HttpResponse:
 def award_verify(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("t", "")
     check = queries.check_award_token(token) if token else None
-    return render(request, "competitions/verify.html", {"token": token, "check": check})
+    context = {"token": token, "check": check, "verdict": award_verdict(check)}
+    return render(request, "competitions/verify.html", context)
+
+
+def award_verdict(check: queries.AwardCheck | None) -> dict[str, object] | None:
+    """The same one-verdict block as the certificate verify page."""
+    if check is None:
+        return None
+    if not check.valid:
+        return {"code": "forged", "title": _("签名无效（可能伪造）"), "explanation": check.problem}
+    if check.award is None:
+        text = _("签名有效，但平台上没有对应的获奖记录，请向比武组织地区核实。")
+        return {"code": "unknown", "title": _("平台无此记录"), "explanation": text}
+    text = _("签名有效，内容与平台记录一致。")
+    return {"code": "valid", "title": _("真实有效"), "explanation": text, "is_valid": True}
