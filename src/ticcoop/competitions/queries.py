@@ -162,6 +162,7 @@ def breakdown(contestant: Contestant) -> dict[str, Any]:
         "result": result,
         "detail": result.detail if result else {},
         "numbers": stage_numbers(contestant),
+        "stage_labels": {stage.value: str(stage.label) for stage in Stage},
         "appeals": list(contestant.appeals.all()),
     }
 
@@ -169,6 +170,15 @@ def breakdown(contestant: Contestant) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # Judges: who scores, whom they must step aside for, their score sheet
 # ---------------------------------------------------------------------------
+
+
+def z_rule_lines(rule: points.ZPointsRule) -> list[str]:
+    """The published z-to-points rule in words: ``describe()`` of the method writes its last
+    case as "otherwise → 0"; the page says it in the page language."""
+    lines = rule.describe()
+    if rule.kind == "steps":
+        lines[-1] = _("其他 → %(points)s") % {"points": f"{rule.otherwise:g}"}
+    return lines
 
 
 def judge_ties(judge: Judge) -> points.Judge:

@@ -115,7 +115,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "views": [_comparison(board, t) for t in board.tables],
-        "region_page": request.user.is_authenticated,
+        "region_page": queries.may_open_dashboard_region(request.user),
     }
     return render(request, "disclosure/dashboard.html", context)
 

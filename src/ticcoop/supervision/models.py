@@ -429,6 +429,12 @@ class TaskMember(models.Model):
     def __str__(self) -> str:
         return f"{self.task} / {self.expert.name}"
 
+    @property
+    def stage_label(self) -> str:
+        """methods.teams gives the stage as a code ("draw", "repair"); pages show words."""
+        labels = {"draw": _("随机抽取"), "repair": _("补足检查组")}
+        return str(labels.get(self.stage, self.stage))
+
 
 class ResultKind(models.TextChoices):
     NO_PROBLEM = "no_problem", _("未发现问题")

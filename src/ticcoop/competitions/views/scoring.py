@@ -47,7 +47,7 @@ def blind_results(request: HttpRequest, pk: int) -> HttpResponse:
         "sigma_rule": SigmaRule(discipline.sigma_rule).label if discipline else "",
         "sheet": sheet,
         "page": paginate(request, sheet.rows if sheet else [], PAGE_SIZE),
-        "z_rule": competition.points_rule().describe(),
+        "z_rule": queries.z_rule_lines(competition.points_rule()),
         "corrections": competition.reached(CompetitionStatus.SCORES_CONFIRMED),
     }
     return render(request, "competitions/blind.html", context)
