@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 
 from ticcoop.pdfs import FONT, build_pdf
+from ticcoop.proficiency import labels
 from ticcoop.proficiency.charts import ChartData, report_image
 from ticcoop.proficiency.models import (
     CheckKind,
@@ -127,8 +128,10 @@ def _summary(run: EvaluationRun, evaluations: list[MeasurandEvaluation]) -> list
                 fmt(e.x_pt, d),
                 fmt(e.u_x_pt, d),
                 fmt(e.sigma_pt, d),
-                Paragraph(e.outputs["sigma"]["source"], SMALL),
-                f"{e.estimator} {robust.get('stopping_rule') or ''}",
+                Paragraph(labels.source_label(e.outputs["sigma"]["source"]), SMALL),
+                Paragraph(
+                    labels.estimator_label(e.estimator, robust.get("stopping_rule") or ""), SMALL
+                ),
                 e.iterations,
                 e.z_used,
             ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from ticcoop.pages import paginate
-from ticcoop.proficiency import queries, services
+from ticcoop.proficiency import labels, queries, services
 from ticcoop.proficiency.charts import KINDS, ChartData, chart_png
 from ticcoop.proficiency.models import (
     MeasurandEvaluation,
@@ -27,6 +27,11 @@ from ticcoop.proficiency.report import letter_pdf
 from ticcoop.regions.models import Region
 
 PAGE_SIZE = 20
+
+
+def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Score rows with the performance class in words (the evaluation stores the code)."""
+    return [{**row, "performance": labels.performance_label(row["performance"])} for row in rows]
 
 
 def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
@@ -86,7 +91,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and round_.status == RoundStatus.ENROLMENT,
         "organiser": queries.is_organiser(request.user, round_),
         "key": queries.participant_key(request.user, round_),
-        "evaluations": [(e, e.outputs["rows"]) for e in evaluations],
+        "evaluations": [
+            (e, labels.basis_label(e.sigma_basis), _labelled(e.outputs["rows"]))
+            for e in evaluations
+        ],
         "checks": round_.item_checks.select_related("measurand"),
         "kinds": KINDS,
     }
