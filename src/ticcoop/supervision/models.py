@@ -413,6 +413,13 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.target_name}（{self.batch}）"
 
+    @property
+    def unstaffed_reason_text(self) -> str:
+        """The stored (English, published) reason in the page language."""
+        from ticcoop.supervision.shortfalls import shortfall_sentence
+
+        return shortfall_sentence(self.unstaffed_reason) if self.unstaffed_reason else ""
+
 
 class TaskMember(models.Model):
     region_path = "task__region"
