@@ -129,6 +129,20 @@ def _entries(request: HttpRequest, round_: Round) -> list[services.Entry]:
     return entries
 
 
+def _shown(pk: int, result: Any, typed: Any) -> dict[str, str]:
+    """The four inputs of one measurand: as typed (after an error) or the latest version."""
+    if typed is not None:
+        return {key: typed.get(f"{key}_{pk}", "") for key in ("value", "u", "k", "method")}
+    if result is None:
+        return {"value": "", "u": "", "k": "", "method": ""}
+    return {
+        "value": result.reported or "",
+        "u": "" if result.expanded_u is None else str(result.expanded_u),
+        "k": "" if result.k is None else str(result.k),
+        "method": result.method or "",
+    }
+
+
 @login_required
 def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Results of the user's institution: web form or CSV/XLSX upload; corrections = versions."""
@@ -149,7 +163,14 @@ def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
         if _attempt(request, action, _("结果已提交")):
             return redirect("pt-round-submit", pk=pk)
     latest = queries.latest_results(round_)
-    rows = [(m, latest.get((participant.pk, m.pk))) for m in round_.scheme.measurands.all()]
+    # After a refused web submission the form shows what was typed, not the stored version:
+    # one wrong field must not clear the others (issue 13).
+    typed = request.POST if request.method == "POST" and "file" not in request.FILES else None
+    rows = [
+        (m, r, _shown(m.pk, r, typed))
+        for m in round_.scheme.measurands.all()
+        for r in [latest.get((participant.pk, m.pk))]
+    ]
     history = participant.results.select_related("measurand").order_by("measurand", "-version")
     context = {"round": round_, "participant": participant, "rows": rows, "history": history}
     return render(request, "proficiency/round_submit.html", context)
