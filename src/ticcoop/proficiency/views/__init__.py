@@ -3,6 +3,8 @@ reports, charts and corrective actions. Every write goes through ``services``.""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ticcoop.pages import paginate
 from ticcoop.proficiency import labels, queries, services
-from ticcoop.proficiency.charts import KINDS, ChartData, chart_png
+from ticcoop.proficiency.charts import KINDS, ChartData, stored_chart_png
 from ticcoop.proficiency.models import (
     MeasurandEvaluation,
     Round,
@@ -235,7 +237,9 @@ def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     data = ChartData.from_evaluation(evaluation.inputs, evaluation.outputs)
-    response = HttpResponse(chart_png(data, kind), content_type="image/png")
+    digest = hashlib.sha256(json.dumps(evaluation.outputs, sort_keys=True).encode()).hexdigest()
+    body = stored_chart_png(f"{evaluation.pk}-{digest[:16]}", data, kind)
+    response = HttpResponse(body, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
 
