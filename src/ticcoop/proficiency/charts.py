@@ -62,6 +62,17 @@ class ChartText:
 def cjk_font() -> str | None:
     """The first installed font family that can draw Chinese, or None."""
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    if not installed & set(CJK_FONTS):
+        # matplotlib's font list is cached per user and may predate the font's installation.
+        for path in font_manager.findSystemFonts():
+            if any(
+                hint in path.lower() for hint in ("cjk", "wqy", "sourcehan", "droidsansfallback")
+            ):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        installed = {entry.name for entry in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
