@@ -29,7 +29,6 @@ from ticcoop.proficiency import queries as proficiency
 from ticcoop.proficiency.models import Participant, RoundStatus
 from ticcoop.registry.queries import institution_of_user
 from ticcoop.supervision import queries as supervision
-from ticcoop.supervision.models import Batch, BatchStatus
 
 SHOWN = 5  # entries per section; the section links to the full list
 
@@ -118,14 +117,7 @@ def _task_entry(task: Any) -> Entry:
 def regulator_sections(user: Any) -> list[Section]:
     """Regulators (their region) and superusers (every region)."""
     region_id = region_id_of_user(user)
-    pending_batches = (
-        Batch.objects.filter(
-            plan__in=supervision.plans_for(user).values("pk"),
-            status__in=[BatchStatus.OPEN, BatchStatus.FROZEN],
-        )
-        .select_related("plan")
-        .order_by("due_on", "pk")
-    )
+    pending_batches = supervision.pending_batches(user)
     open_tasks = supervision.tasks_for(user).exclude(status__in=supervision.CLOSED_TASKS)
     if not user.is_superuser and region_id is not None:
         open_tasks = open_tasks.filter(region_id=region_id)
