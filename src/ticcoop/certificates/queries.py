@@ -30,6 +30,7 @@ from ticcoop.certificates.search import normalise
 from ticcoop.listing import SearchPage
 from ticcoop.listing import search_page as listing_page
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
+from ticcoop.registry.queries import split_query
 from ticcoop.trust.queries import SignatureInvalid, signature_problem, verify_token
 
 
@@ -57,9 +58,11 @@ def search_page(text: str, region_code: str, status: str, page: int, size: int) 
     One substring match on the normalised search key (search.py): a pg_trgm GIN index on
     PostgreSQL, a scan of one column on SQLite; paged by :func:`ticcoop.listing.search_page`.
     """
-    listing = certificate_listing(region_code, status)
-    key = normalise(text)
-    matching = listing.filter(search_key__contains=key) if key else None
+    named_region, words = split_query(text)
+    listing = certificate_listing(region_code or named_region, status)
+    matching = None
+    for word in filter(None, map(normalise, words)):  # several words are AND-ed
+        matching = (matching if matching is not None else listing).filter(search_key__contains=word)
     return listing_page(listing, matching, page, size)
 
 

@@ -160,6 +160,8 @@ def table_data(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _attachment(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    """Open-data CSV as UTF-8 with a BOM: Excel on Chinese Windows otherwise reads it as GBK
+    and shows mojibake; csv readers take it with encoding "utf-8-sig"."""
+    response = HttpResponse(opendata.UTF8_BOM + content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -280,3 +280,12 @@ def test_export_endpoints(client: Client) -> None:
     assert certificate.number.encode() in csv_body and "浑浊度".encode() in csv_body
     xlsx = client.get("/certificates/export/")
     assert xlsx.content.startswith(b"PK") and Certificate.objects.count() == 1
+
+
+def test_search_words_are_anded_across_number_name_and_scope(client: Client) -> None:
+    cf.certificate("11", name="北京甲检测")
+    cf.certificate("15", name="内蒙古乙检测")
+    page = client.get("/certificates/", {"q": "北京 浑浊度"}).content.decode()
+    assert "北京甲检测" in page and "内蒙古乙检测" not in page
+    page = client.get("/certificates/", {"q": "乙检测 GB/T 17671"}).content.decode()
+    assert "内蒙古乙检测" in page and "北京甲检测" not in page
