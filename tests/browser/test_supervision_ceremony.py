@@ -21,7 +21,7 @@ def _login(page: Any, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("form.login button, form.login input[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/workbench/")  # 我的工作台: where every role lands
 
 
 def _download(page: Any, selector: str, target: Path) -> Path:
