@@ -8,12 +8,14 @@ referenced, not embedded (a composite font, ISO 32000-1 §9.7), so no font file 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Any
 
 import segno
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate
 
 FONT = "STSong-Light"
@@ -57,9 +59,36 @@ def token_metadata(token: str) -> dict[str, Any]:
     return {"author": AUTHOR, "subject": token, "keywords": ["ticcoop-token", token]}
 
 
-def build_pdf(story: list[Flowable], **document: Any) -> bytes:
+@dataclass(frozen=True)
+class Watermark:
+    """A large diagonal word across every page (e.g. 已撤销) and a status line above the text,
+    so that a printout of a document that is no longer valid cannot pass for a valid one."""
+
+    word: str
+    status_line: str
+
+    def __call__(self, canvas: Canvas, document: Any) -> None:
+        width, height = document.pagesize
+        canvas.saveState()
+        canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.22))
+        canvas.setFont(FONT, min(width, height) / max(len(self.word), 2) * 0.9)
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(35)
+        canvas.drawCentredString(0, 0, self.word)
+        canvas.restoreState()
+        canvas.saveState()
+        canvas.setFillColor(colors.Color(0.72, 0.07, 0.07))
+        canvas.setFont(FONT, 11)
+        canvas.drawCentredString(width / 2, height - document.topMargin / 2, self.status_line)
+        canvas.restoreState()
+
+
+def build_pdf(story: list[Flowable], watermark: Watermark | None = None, **document: Any) -> bytes:
     """``story`` laid out by a SimpleDocTemplate with ``document`` (page size, margins,
-    metadata), as bytes."""
+    metadata), as bytes; ``watermark`` is drawn on every page."""
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, **document).build(story)
+    pages: dict[str, Any] = {}
+    if watermark is not None:
+        pages = {"onFirstPage": watermark, "onLaterPages": watermark}
+    SimpleDocTemplate(buffer, **document).build(story, **pages)
     return buffer.getvalue()

@@ -22,7 +22,7 @@ def login(page: Any, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", factories.PASSWORD)
     page.click("form.login button, form.login input[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/workbench/")  # 我的工作台: where every role lands
 
 
 def test_institution_user_submits_rectification_with_a_file(

@@ -28,5 +28,6 @@ def test_search_then_institution_then_verify(live_server: Any, page: Any) -> Non
     assert certificate.number in page.locator("table.certificates").inner_text()
     assert "撤销" in page.locator(f"#certificate-{certificate.number}").inner_text()
     page.goto(f"{live_server.url}/verify/{certificate.number}/?t={printed}")
-    assert "撤销" in page.locator("#current-status").inner_text()
-    assert "第1版" in page.locator("#token-check").inner_text()
+    assert page.locator("#verdict-title").inner_text().strip(" ✔✖") == "证书已撤销"
+    assert "出具虚假报告" in page.locator("#verdict-explanation").inner_text()
+    assert "第1版" in page.locator("#facts").inner_text()

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _login(page: Any, base: str, user: User) -> None:
     browser_login(page, base, user, factories.PASSWORD)  # regulators give a TOTP code too
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/workbench/")  # 我的工作台: where every role lands
 
 
 def _download(page: Any, selector: str, target: Path) -> Path:

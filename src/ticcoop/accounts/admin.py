@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -52,3 +56,29 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["region"]
     search_fields = ["user__username", "display_name"]
     autocomplete_fields = ["user", "region"]
+
+
+class PlatformLogEntryAdmin(LogEntryAdmin):
+    """The audit log, linking a user's or a record's admin page only for viewers who may
+    open it: the national observer was sent to user pages that answer 403 (issue 13)."""
+
+    @admin.display(description=_("用户"))
+    def user_url(self, obj: Any) -> Any:
+        request = getattr(self, "request", None)
+        if obj.actor and request is not None and not request.user.has_perm("auth.view_user"):
+            return str(obj.actor)
+        return super().user_url(obj)  # the link, as safe HTML
+
+    @admin.display(description=_("记录"))
+    def resource_url(self, obj: Any) -> Any:
+        request = getattr(self, "request", None)
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        if request is not None and model is not None:
+            permission = f"{model._meta.app_label}.view_{model._meta.model_name}"
+            if not request.user.has_perm(permission):
+                return f"{obj.content_type} - {obj.object_repr}"
+        return super().resource_url(obj)
+
+
+admin.site.unregister(LogEntry)
+admin.site.register(LogEntry, PlatformLogEntryAdmin)

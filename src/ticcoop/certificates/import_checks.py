@@ -24,6 +24,7 @@ from ticcoop.certificates.validity import expiry_for
 from ticcoop.methods import ids
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution, InstitutionStatus, RiskClass
+from ticcoop.registry.validators import credit_code_problem as worded_problem
 
 INSTITUTION_FIELDS = (
     "name", "region_id", "address", "legal_representative", "contact_person", "contact_phone",
@@ -43,12 +44,13 @@ def credit_code_problem(code: str) -> str | None:
                 "第%(position)d位字符'%(char)s'不允许（只能是数字和除I、O、Z、S、V外的大写字母）"
             ) % {"position": position, "char": char}
     expected = ids.credit_code_check_character(text[:17])
-    reason = ids.check_credit_code(text)
-    if reason is None:
-        return None
-    if text[17] != expected and "position 18" in reason:
-        return _("校验码应为'%(expected)s'") % {"expected": expected}
-    return _("格式不符合GB 32100-2015：%(reason)s") % {"reason": reason}
+    try:
+        ids.validate_credit_code(text)
+    except ids.IdentifierError as exc:
+        if exc.code == "check":
+            return _("校验码应为'%(expected)s'") % {"expected": expected}
+        return _("格式不符合GB 32100-2015：%(reason)s") % {"reason": worded_problem(exc)}
+    return None
 
 
 def _choice(value: str, lookup: dict[str, str], default: str) -> str | None:

@@ -23,7 +23,7 @@ from reportlab.platypus import (
 
 from ticcoop.certificates import signed
 from ticcoop.certificates.models import Certificate, CertificateStatus, CertificateVersion
-from ticcoop.pdfs import FONT, QrCode, build_pdf, token_metadata
+from ticcoop.pdfs import FONT, QrCode, Watermark, build_pdf, token_metadata
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=22, leading=30, alignment=1)
 HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=14, leading=20, alignment=1)
@@ -73,6 +73,35 @@ def _scope_table(version: CertificateVersion) -> Table:
     return table
 
 
+WATERMARK_WORDS = {
+    CertificateStatus.REVOKED: "已撤销",
+    CertificateStatus.SUSPENDED: "已暂停",
+    CertificateStatus.CANCELLED: "已注销",
+    CertificateStatus.EXPIRED: "已过期",
+}
+
+
+def watermark_for(certificate: Certificate, version: CertificateVersion) -> Watermark | None:
+    """None while the printed version is the current one and the certificate is valid."""
+    status = certificate.effective_status()
+    label = str(CertificateStatus(status).label)
+    if version.number != certificate.version:
+        line = (
+            f"本件为第{version.number}版，已被第{certificate.version}版替代；"
+            f"证书当前状态：{label}。以核验页面为准。"
+        )
+        return Watermark("已被替代", line)
+    word = WATERMARK_WORDS.get(CertificateStatus(status))
+    if word is None:
+        return None
+    since = (
+        f"（{certificate.status_changed_at.date().isoformat()}）"
+        if certificate.status_changed_at and status != CertificateStatus.EXPIRED
+        else ""
+    )
+    return Watermark(word, f"本证书{word}{since}，不再作为资质证明使用。以核验页面为准。")
+
+
 def render_certificate_pdf(
     certificate: Certificate,
     version: CertificateVersion | None = None,
@@ -108,6 +137,7 @@ def render_certificate_pdf(
     ]
     return build_pdf(
         story,
+        watermark_for(certificate, version),
         pagesize=A4,
         title=f"检验检测机构资质认定证书 {certificate.number}",
         **token_metadata(version.token),

@@ -30,7 +30,8 @@ from ticcoop.certificates.search import normalise
 from ticcoop.listing import SearchPage
 from ticcoop.listing import search_page as listing_page
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
-from ticcoop.trust.queries import SignatureInvalid, verify_token
+from ticcoop.registry.queries import split_query
+from ticcoop.trust.queries import SignatureInvalid, signature_problem, verify_token
 
 
 def certificates() -> CertificateQuerySet:
@@ -57,9 +58,11 @@ def search_page(text: str, region_code: str, status: str, page: int, size: int) 
     One substring match on the normalised search key (search.py): a pg_trgm GIN index on
     PostgreSQL, a scan of one column on SQLite; paged by :func:`ticcoop.listing.search_page`.
     """
-    listing = certificate_listing(region_code, status)
-    key = normalise(text)
-    matching = listing.filter(search_key__contains=key) if key else None
+    named_region, words = split_query(text)
+    listing = certificate_listing(region_code or named_region, status)
+    matching = None
+    for word in filter(None, map(normalise, words)):  # several words are AND-ed
+        matching = (matching if matching is not None else listing).filter(search_key__contains=word)
     return listing_page(listing, matching, page, size)
 
 
@@ -113,6 +116,7 @@ class TokenCheck:
     is_current_version: bool = False
     issuer: str | None = None
     key_status: str | None = None
+    problem: str = ""  # why the token is not this certificate's, as a sentence for pages
 
 
 def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
@@ -120,7 +124,7 @@ def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
     try:
         verified = verify_token(token)
     except SignatureInvalid as exc:
-        return TokenCheck(False, str(exc))
+        return TokenCheck(False, str(exc), problem=signature_problem(exc))
     fields = verified.fields
     version = fields.get("v")
     result = TokenCheck(
@@ -139,14 +143,22 @@ def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
             "other": fields.get("no"),
             "number": certificate.number,
         }
+        result.problem = _(
+            "二维码的签名属于另一个证书（%(other)s），被用在了证书%(number)s上：可能是伪造的。"
+        ) % {"other": fields.get("no"), "number": certificate.number}
         return result
     expected_issuer = certificate.issuer_code
     if verified.issuer != expected_issuer:
         result.signature_valid = False
-        result.detail = _("not valid: 令牌由%(issuer)s签发，而证书的发证机关为%(expected)s") % {
+        # API clients match the "not valid:" prefix of every failed check (SignatureInvalid).
+        detail = _("令牌由%(issuer)s签发，而证书的发证机关为%(expected)s") % {
             "issuer": verified.issuer,
             "expected": expected_issuer,
         }
+        result.detail = "not valid: " + detail
+        result.problem = _(
+            "二维码由%(issuer)s的密钥签名，而该证书的发证机关是%(expected)s：可能是伪造的。"
+        ) % {"issuer": verified.issuer, "expected": expected_issuer}
         return result
     result.is_current_version = result.token_version == certificate.version
     if not result.is_current_version:

@@ -22,6 +22,7 @@ from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
 from ticcoop.certificates.tasks import REGISTRY_IMPORT
 from ticcoop.jobs import services as jobs
 from ticcoop.jobs.models import Job
+from ticcoop.certificates.verdict import facts_of, verdict_for
 from ticcoop.pages import page_number, paginate, submit
 from ticcoop.regions.models import Region
 
@@ -79,7 +80,9 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
         "number": number,
         "certificate": certificate,
         "effective": certificate.effective_status() if certificate else "",
-        "check": check,
+        "verdict": verdict_for(certificate, check),
+        "facts": facts_of(certificate, check) if certificate else [],
+        "printed": bool(check and check.signature_valid and check.matches_number),
         "token": token,
     }
     return render(request, "certificates/verify.html", context, status=200 if certificate else 404)

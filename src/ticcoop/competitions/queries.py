@@ -26,7 +26,7 @@ from ticcoop.competitions.models import (
 from ticcoop.methods import points
 from ticcoop.registry.models import Institution
 from ticcoop.registry.queries import institution_of_user as institution_of
-from ticcoop.trust.queries import SignatureInvalid, verify_token
+from ticcoop.trust.queries import SignatureInvalid, signature_problem, verify_token
 
 
 def has_valid_certificate(institution: Institution) -> bool | None:
@@ -127,7 +127,8 @@ class AwardCheck:
     """Outcome of checking an award token: signature, then the platform's record."""
 
     valid: bool
-    error: str = ""
+    error: str = ""  # for API clients (the method's English reason)
+    problem: str = ""  # the same for pages, as a Chinese sentence
     fields: dict[str, Any] = field(default_factory=dict)
     issuer: str = ""
     award: Award | None = None
@@ -138,10 +139,15 @@ def check_award_token(token: str) -> AwardCheck:
     try:
         verified = verify_token(token)
     except SignatureInvalid as exc:
-        return AwardCheck(valid=False, error=str(exc))
+        return AwardCheck(valid=False, error=str(exc), problem=signature_problem(exc))
     fields = dict(verified.fields)
     if fields.get("typ") != "competition-award":
-        return AwardCheck(valid=False, error="not an award token", fields=fields)
+        return AwardCheck(
+            valid=False,
+            error="not an award token",
+            problem=_("签名有效，但这不是技能比武获奖证书的令牌。"),
+            fields=fields,
+        )
     award = award_by_number(str(fields.get("no", "")))
     if award is not None and award.token != token:
         award = None
@@ -156,6 +162,7 @@ def breakdown(contestant: Contestant) -> dict[str, Any]:
         "result": result,
         "detail": result.detail if result else {},
         "numbers": stage_numbers(contestant),
+        "stage_labels": {stage.value: str(stage.label) for stage in Stage},
         "appeals": list(contestant.appeals.all()),
     }
 
@@ -163,6 +170,15 @@ def breakdown(contestant: Contestant) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # Judges: who scores, whom they must step aside for, their score sheet
 # ---------------------------------------------------------------------------
+
+
+def z_rule_lines(rule: points.ZPointsRule) -> list[str]:
+    """The published z-to-points rule in words: ``describe()`` of the method writes its last
+    case as "otherwise → 0"; the page says it in the page language."""
+    lines = rule.describe()
+    if rule.kind == "steps":
+        lines[-1] = _("其他 → %(points)s") % {"points": f"{rule.otherwise:g}"}
+    return lines
 
 
 def judge_ties(judge: Judge) -> points.Judge:

@@ -12,6 +12,12 @@ admin.site.site_header = _("华北五地检验检测认证区域合作平台 · 
 admin.site.site_title = _("ticcoop 管理后台")
 admin.site.index_title = _("业务管理")
 
+# Error pages in the site layout with the reason the code gave (only used with DEBUG off).
+handler400 = "ticcoop.web.errors.bad_request"
+handler403 = "ticcoop.web.errors.permission_denied"
+handler404 = "ticcoop.web.errors.page_not_found"
+handler500 = "ticcoop.web.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", RedirectView.as_view(url="/api/docs", permanent=False)),

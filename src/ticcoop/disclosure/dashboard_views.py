@@ -115,7 +115,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "views": [_comparison(board, t) for t in board.tables],
-        "region_page": request.user.is_authenticated,
+        "region_page": queries.may_open_dashboard_region(request.user),
     }
     return render(request, "disclosure/dashboard.html", context)
 
@@ -160,6 +160,8 @@ def table_data(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _attachment(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    """Open-data CSV as UTF-8 with a BOM: Excel on Chinese Windows otherwise reads it as GBK
+    and shows mojibake; csv readers take it with encoding "utf-8-sig"."""
+    response = HttpResponse(opendata.UTF8_BOM + content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

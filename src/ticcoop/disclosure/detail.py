@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ticcoop.assessments.models import OPEN_NC_STATUSES, Nonconformity
@@ -34,12 +35,19 @@ class WorkList:
     headers: list[Any]
     rows: list[list[str]]
     total: int
+    links: list[str]  # per row: the record's page (the first cell links there)
+
+    @property
+    def linked_rows(self) -> list[tuple[str, list[str]]]:
+        return list(zip(self.links, self.rows, strict=True))
 
 
 def _work_list(
-    key: str, title: Any, headers: list[Any], queryset: QuerySet[Any], row: Any
+    key: str, title: Any, headers: list[Any], queryset: QuerySet[Any], row: Any, link: Any
 ) -> WorkList:
-    return WorkList(key, title, headers, [row(r) for r in queryset[:LIMIT]], queryset.count())
+    shown = list(queryset[:LIMIT])
+    rows = [row(r) for r in shown]
+    return WorkList(key, title, headers, rows, queryset.count(), [link(r) for r in shown])
 
 
 def region_lists(region: Region, today: date) -> list[WorkList]:
@@ -80,6 +88,7 @@ def region_lists(region: Region, today: date) -> list[WorkList]:
             [_("证书编号"), _("机构"), _("有效期至")],
             expiring,
             lambda c: [c.number, c.institution.name, c.expiry_date.isoformat()],
+            lambda c: reverse("certificates-detail", args=[c.number]),
         ),
         _work_list(
             "nonconformities",
@@ -87,6 +96,7 @@ def region_lists(region: Region, today: date) -> list[WorkList]:
             [_("机构"), _("条款"), _("整改期限")],
             ncs,
             lambda n: [n.assessment.institution.name, n.clause.number, n.deadline.isoformat()],
+            lambda n: reverse("assessments-nc-detail", args=[n.pk]),
         ),
         _work_list(
             "pt_actions",
@@ -94,6 +104,7 @@ def region_lists(region: Region, today: date) -> list[WorkList]:
             [_("机构"), _("轮次"), _("测量项目"), _("答复期限")],
             actions,
             lambda a: [a.institution.name, a.round.code, a.measurand.name, a.due_date.isoformat()],
+            lambda a: reverse("pt-action-detail", args=[a.pk]),
         ),
         _work_list(
             "results",
@@ -101,6 +112,7 @@ def region_lists(region: Region, today: date) -> list[WorkList]:
             [_("检查对象"), _("批次"), _("公示期限")],
             results,
             lambda r: [r.task.target_name, r.task.batch.code, r.publication_deadline.isoformat()],
+            lambda r: reverse("supervision-task", args=[r.task_id]),
         ),
         _work_list(
             "findings",
@@ -108,5 +120,6 @@ def region_lists(region: Region, today: date) -> list[WorkList]:
             [_("机构"), _("条款"), _("整改截止日")],
             findings,
             lambda f: [f.target.institution.name, f.clause.number, f.deadline.isoformat()],
+            lambda f: reverse("inspections-finding", args=[f.pk]),
         ),
     ]

@@ -25,6 +25,9 @@ LONG_FIELDS = [
     "value",
 ]
 
+#: Open-data CSVs start with a UTF-8 byte-order mark (README: Excel on Chinese Windows).
+UTF8_BOM = b"\xef\xbb\xbf"
+
 
 def as_json(board: Dashboard) -> dict[str, Any]:
     return {

@@ -101,6 +101,12 @@ def sees_every_region(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.NATIONAL_OBSERVER)
 
 
+def may_open_dashboard_region(user: Any) -> bool:
+    """The rule of access_dashboard_region for the user's default region, for links."""
+    own = region_id_of_user(user) if has_role(user, Role.REGULATOR) else None
+    return sees_every_region(user) or own is not None
+
+
 def access_dashboard_region(user: Any, code: str) -> Region:
     """The region whose detail ``user`` may open: a regulator their own; observers any.
 

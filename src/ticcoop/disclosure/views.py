@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from ticcoop.disclosure import queries, search
+from ticcoop.disclosure.opendata import UTF8_BOM
 from ticcoop.pages import paginate
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
@@ -124,6 +125,8 @@ def results_data(request: HttpRequest, fmt: str) -> HttpResponse:
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv")
+    # UTF-8 with a BOM for Excel, like the dashboard's open data (dashboard_views._attachment).
+    body = UTF8_BOM + buffer.getvalue().encode("utf-8")
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="results.csv"'
     return response

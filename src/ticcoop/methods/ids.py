@@ -37,7 +37,17 @@ __all__ = [
 
 
 class IdentifierError(ValueError):
-    """An identifier is malformed; the message says why (positions are 1-based)."""
+    """An identifier is malformed; the message says why (positions are 1-based).
+
+    ``code`` and ``params`` say the same for applications that word it in their own
+    language (credit-code checks: ``length``, ``character``, ``excluded_character``,
+    ``authority``, ``category``, ``division_digit``, ``province``, ``org_check``, ``check``).
+    """
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 DIGITS = "0123456789"
@@ -108,7 +118,12 @@ def _normalise(code: str) -> str:
 
 def _check_length(code: str, expected: int) -> None:
     if len(code) != expected:
-        raise IdentifierError(f"length {len(code)}, expected {expected}")
+        raise IdentifierError(
+            f"length {len(code)}, expected {expected}",
+            "length",
+            length=len(code),
+            expected=expected,
+        )
 
 
 def _check_alphabet(code: str, offset: int = 0) -> None:
@@ -117,11 +132,17 @@ def _check_alphabet(code: str, offset: int = 0) -> None:
         if ch not in _VALUES:
             if ch in "IOZSV":
                 raise IdentifierError(
-                    f"character {ch!r} at position {i} is not allowed ({_EXCLUDED_NOTE})"
+                    f"character {ch!r} at position {i} is not allowed ({_EXCLUDED_NOTE})",
+                    "excluded_character",
+                    character=ch,
+                    position=i,
                 )
             raise IdentifierError(
                 f"character {ch!r} at position {i} is not allowed "
-                f"(only digits and upper-case letters; {_EXCLUDED_NOTE})"
+                f"(only digits and upper-case letters; {_EXCLUDED_NOTE})",
+                "character",
+                character=ch,
+                position=i,
             )
 
 
@@ -147,24 +168,35 @@ def _check_structure(code: str, *, strict: bool) -> None:
     if authority not in ORG_CATEGORIES:
         known = ", ".join(ORG_CATEGORIES)
         raise IdentifierError(
-            f"position 1 (registration authority) must be one of {known}, not {authority!r}"
+            f"position 1 (registration authority) must be one of {known}, not {authority!r}",
+            "authority",
+            character=authority,
+            allowed=known,
         )
     if strict and category not in ORG_CATEGORIES[authority]:
         allowed = ", ".join(ORG_CATEGORIES[authority])
         raise IdentifierError(
             f"position 2 (organisation category) must be one of {allowed} "
-            f"for registration authority {authority!r}, not {category!r}"
+            f"for registration authority {authority!r}, not {category!r}",
+            "category",
+            character=category,
+            allowed=allowed,
         )
     division = code[2:8]
     for i, ch in enumerate(division, start=3):
         if ch not in DIGITS:
             raise IdentifierError(
                 "positions 3–8 must be a 6-digit administrative division code "
-                f"(GB/T 2260); character {ch!r} at position {i} is not a digit"
+                f"(GB/T 2260); character {ch!r} at position {i} is not a digit",
+                "division_digit",
+                character=ch,
+                position=i,
             )
     if division[:2] not in PROVINCE_CODES | _CREDIT_CODE_EXTRA_DIVISIONS:
         raise IdentifierError(
-            f"positions 3–4 {division[:2]!r} are not a province-level code of GB/T 2260"
+            f"positions 3–4 {division[:2]!r} are not a province-level code of GB/T 2260",
+            "province",
+            value=division[:2],
         )
 
 
@@ -185,7 +217,10 @@ def _check_org_code(code: str) -> None:
     if code[16] != expected:
         raise IdentifierError(
             f"wrong organization-code check character {code[16]!r} at position 17 "
-            f"— expected {expected!r} (GB 11714-1997)"
+            f"— expected {expected!r} (GB 11714-1997)",
+            "org_check",
+            character=code[16],
+            expected=expected,
         )
 
 
@@ -220,7 +255,10 @@ def validate_credit_code(code: str, *, strict: bool = False) -> str:
     expected = _weighted_check(normalised[:17])
     if normalised[17] != expected:
         raise IdentifierError(
-            f"wrong check character {normalised[17]!r} at position 18 — expected {expected!r}"
+            f"wrong check character {normalised[17]!r} at position 18 — expected {expected!r}",
+            "check",
+            character=normalised[17],
+            expected=expected,
         )
     return normalised
 

@@ -90,10 +90,16 @@ _ISSUER = re.compile(r"platform|[0-9]{2}")
 
 
 class SignatureInvalid(ValueError):
-    """A token does not verify; the message starts with ``"not valid: "``."""
+    """A token does not verify; the message starts with ``"not valid: "``.
 
-    def __init__(self, reason: str) -> None:
+    ``code`` says why, for applications that word the reason in their own language:
+    ``format`` (not a well-formed token), ``unknown_key``, ``revoked_key`` or ``mismatch``
+    (the signature does not match the key: the token was altered or forged).
+    """
+
+    def __init__(self, reason: str, code: str = "format") -> None:
         super().__init__(f"not valid: {reason}")
+        self.code = code
 
 
 class KeySetError(ValueError):
@@ -447,9 +453,9 @@ def _split(token: object) -> tuple[str, str, str, str]:
 def _lookup(kid: str, keyset: PublicKeySet) -> PublicKey:
     key = keyset.get(kid)
     if key is None:
-        raise SignatureInvalid(f"unknown key {kid}")
+        raise SignatureInvalid(f"unknown key {kid}", "unknown_key")
     if key.status == "revoked":
-        raise SignatureInvalid(f"key {kid} was revoked on {key.revoked_at}")
+        raise SignatureInvalid(f"key {kid} was revoked on {key.revoked_at}", "revoked_key")
     return key
 
 
@@ -485,10 +491,10 @@ def verify_payload(token: str, keyset: PublicKeySet) -> VerifiedPayload:
         raise SignatureInvalid("SM2 signature is not one canonical DER SEQUENCE {r, s}")
     key = _lookup(kid, keyset)
     if key.algorithm != algorithm:
-        raise SignatureInvalid(f"token is {algorithm} but key {kid} is {key.algorithm}")
+        raise SignatureInvalid(f"token is {algorithm} but key {kid} is {key.algorithm}", "mismatch")
     signed = f"{prefix}.{kid}.{payload_b64}".encode("ascii")
     if not _signature_matches(key, signed, signature):
-        raise SignatureInvalid(f"signature does not match key {kid}")
+        raise SignatureInvalid(f"signature does not match key {kid}", "mismatch")
     return VerifiedPayload(_decode_fields(payload), kid, key.issuer, key.status)
 
 

@@ -1,7 +1,8 @@
 """Charts of an evaluated measurand as PNG bytes (matplotlib, Agg canvas, no pyplot state).
 
-Labels are ASCII: no CJK font is assumed on the server; Chinese captions are added around the
-images by the report and the pages.
+Axis labels and legends are in the page language (``chart_text``) when the server has a CJK
+font (Noto Sans CJK, WenQuanYi, Source Han …); without one they fall back to ASCII English,
+so that a chart never shows empty boxes.
 """
 
 from __future__ import annotations
@@ -9,9 +10,15 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -24,6 +31,67 @@ COLOURS = {
     "not scored": "#9e9e9e",
 }
 MAX_LABELLED = 40  # participant codes on the x axis up to this many bars
+TICK_SIZE = 9  # readable at the 480-pixel width the pages show the charts at
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+)
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The words drawn on a chart ({k}, {n}, {name} are filled in); ASCII English default."""
+
+    result: str = "result"
+    density: str = "density"
+    kernel_density: str = "kernel density"
+    band: str = "x_pt ± {k} sigma_pt"
+    participants: str = "{n} participants, sorted"
+    score: str = "{name} score"
+    font: str | None = None
+
+    def labelled(self, **style: Any) -> dict[str, Any]:
+        return {**style, "fontfamily": self.font} if self.font else style
+
+
+@cache
+def cjk_font() -> str | None:
+    """The first installed font family that can draw Chinese, or None."""
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    if not installed & set(CJK_FONTS):
+        # matplotlib's font list is cached per user and may predate the font's installation.
+        for path in font_manager.findSystemFonts():
+            if any(
+                hint in path.lower() for hint in ("cjk", "wqy", "sourcehan", "droidsansfallback")
+            ):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def chart_text() -> ChartText:
+    """Labels in the active language; English when Chinese is active but no CJK font exists."""
+    font = cjk_font()
+    if font is None and (get_language() or "").startswith("zh"):
+        return ChartText()
+    return ChartText(
+        result=_("结果"),
+        density=_("概率密度"),
+        kernel_density=_("核密度估计"),
+        band=_("x_pt ± {k} σ_pt"),
+        participants=_("{n} 个参加者（按得分排序）"),
+        score=_("{name} 值"),
+        font=font,
+    )
+
+
 KINDS = ("histogram", "z", "zeta-en")
 
 
@@ -64,7 +132,7 @@ def _ascii(text: str) -> str:
     return text if text.isascii() else ""
 
 
-def draw_histogram(ax: Axes, data: ChartData) -> None:
+def draw_histogram(ax: Axes, data: ChartData, text: ChartText = ChartText()) -> None:
     """Histogram with kernel density, x_pt and x_pt ± 2σ_pt, ± 3σ_pt."""
     values = np.asarray(data.values, dtype=float)
     if values.size:
@@ -75,7 +143,7 @@ def draw_histogram(ax: Axes, data: ChartData) -> None:
             hi = max(values.max(), data.x_pt + 3.5 * data.sigma_pt)
             grid = np.linspace(lo, hi, 256)
             ax.plot(
-                grid, gaussian_kde(values)(grid), color="#0d47a1", lw=1.2, label="kernel density"
+                grid, gaussian_kde(values)(grid), color="#0d47a1", lw=1.2, label=text.kernel_density
             )
     ax.axvline(data.x_pt, color="black", lw=1.2, label="x_pt")
     for k, style, colour in ((2, "--", "#f9a825"), (3, ":", "#c62828")):
@@ -85,11 +153,15 @@ def draw_histogram(ax: Axes, data: ChartData) -> None:
                 color=colour,
                 ls=style,
                 lw=1,
-                label=f"x_pt ± {k} sigma_pt" if sign > 0 else None,
+                label=text.band.format(k=k) if sign > 0 else None,
             )
-    ax.set_xlabel(f"result ({_ascii(data.unit)})" if _ascii(data.unit) else "result")
-    ax.set_ylabel("density")
-    ax.legend(fontsize=7, loc="upper right")
+    unit = data.unit if text.font else _ascii(data.unit)
+    shown = (f"{text.result}（{unit}）" if text.font else f"{text.result} ({unit})") if unit else ""
+    ax.set_xlabel(shown or text.result, **text.labelled())
+    ax.set_ylabel(text.density, **text.labelled())
+    ax.tick_params(labelsize=TICK_SIZE)
+    legend = {"family": [text.font], "size": 8} if text.font else {"size": 8}
+    ax.legend(prop=legend, loc="upper right")
 
 
 def _sorted_bars(
@@ -99,6 +171,7 @@ def _sorted_bars(
     colours: list[str],
     limits: tuple[float, ...],
     label: str,
+    text: ChartText = ChartText(),
 ) -> None:
     rows = sorted(
         ((s, c, col) for s, c, col in zip(scores, codes, colours, strict=True) if s is not None),
@@ -121,16 +194,18 @@ def _sorted_bars(
             )
     ax.axhline(0, color="black", lw=0.6)
     if 0 < n <= MAX_LABELLED:
-        ax.set_xticks(positions, [r[1] for r in rows], rotation=90, fontsize=6)
+        ax.set_xticks(positions, [r[1] for r in rows], rotation=90, fontsize=7)
     else:
         ax.set_xticks([])
-        ax.set_xlabel(f"{n} participants, sorted")
-    ax.set_ylabel(label)
+        ax.set_xlabel(text.participants.format(n=n), **text.labelled())
+    ax.set_ylabel(label, **text.labelled())
+    ax.tick_params(axis="y", labelsize=TICK_SIZE)
 
 
-def draw_z(ax: Axes, data: ChartData) -> None:
+def draw_z(ax: Axes, data: ChartData, text: ChartText = ChartText()) -> None:
     colours = [COLOURS.get(p, "#9e9e9e") for p in data.performance]
-    _sorted_bars(ax, data.codes, data.z, colours, (2.0, 3.0), f"{data.z_used} score")
+    label = text.score.format(name=data.z_used)
+    _sorted_bars(ax, data.codes, data.z, colours, (2.0, 3.0), label, text)
 
 
 def _class_colours(scores: list[float | None], limit: float, hard: float) -> list[str]:
@@ -147,12 +222,15 @@ def _class_colours(scores: list[float | None], limit: float, hard: float) -> lis
     ]
 
 
-def draw_zeta(ax: Axes, data: ChartData) -> None:
-    _sorted_bars(ax, data.codes, data.zeta, _class_colours(data.zeta, 2.0, 3.0), (2.0, 3.0), "zeta")
+def draw_zeta(ax: Axes, data: ChartData, text: ChartText = ChartText()) -> None:
+    colours = _class_colours(data.zeta, 2.0, 3.0)
+    label = text.score.format(name="ζ" if text.font else "zeta")
+    _sorted_bars(ax, data.codes, data.zeta, colours, (2.0, 3.0), label, text)
 
 
-def draw_en(ax: Axes, data: ChartData) -> None:
-    _sorted_bars(ax, data.codes, data.en, _class_colours(data.en, 1.0, 1.0), (1.0,), "En")
+def draw_en(ax: Axes, data: ChartData, text: ChartText = ChartText()) -> None:
+    colours = _class_colours(data.en, 1.0, 1.0)
+    _sorted_bars(ax, data.codes, data.en, colours, (1.0,), text.score.format(name="En"), text)
 
 
 def _png(fig: Figure, dpi: int) -> bytes:
@@ -176,27 +254,43 @@ def _figure(width: float, height: float, rows: int, labelled: bool) -> Figure:
     return fig
 
 
-def chart_png(data: ChartData, kind: str, dpi: int = 96) -> bytes:
+def chart_png(data: ChartData, kind: str, dpi: int = 96, text: ChartText = ChartText()) -> bytes:
     """One chart for the web: ``histogram``, ``z`` or ``zeta-en``."""
     labelled = 0 < len(data.codes) <= MAX_LABELLED and kind != "histogram"
     if kind == "zeta-en":
         fig = _figure(7, 5.6, 2, labelled)
-        draw_zeta(fig.add_subplot(2, 1, 1), data)
-        draw_en(fig.add_subplot(2, 1, 2), data)
+        draw_zeta(fig.add_subplot(2, 1, 1), data, text)
+        draw_en(fig.add_subplot(2, 1, 2), data, text)
         return _png(fig, dpi)
     fig = _figure(7, 3.6, 1, labelled)
-    {"histogram": draw_histogram, "z": draw_z}[kind](fig.add_subplot(1, 1, 1), data)
+    {"histogram": draw_histogram, "z": draw_z}[kind](fig.add_subplot(1, 1, 1), data, text)
     return _png(fig, dpi)
 
 
-def report_image(data: ChartData, dpi: int = 110) -> bytes:
+def stored_chart_png(key: str, data: ChartData, kind: str) -> bytes:
+    """``chart_png`` rendered once per evaluation, kind and language and kept in the default
+    storage (``pt-charts/``): an evaluation never changes, and rendering a chart costs
+    seconds under load. ``key`` names the evaluation (its id and a digest of its outputs, so
+    a database rebuilt with the same ids cannot serve an old chart)."""
+    text = chart_text()
+    font = "cjk" if text.font else "ascii"
+    name = f"pt-charts/{key}-{kind}-{get_language() or 'zh-hans'}-{font}.png"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            return bytes(stored.read())
+    body = chart_png(data, kind, text=text)
+    default_storage.save(name, ContentFile(body))
+    return body
+
+
+def report_image(data: ChartData, dpi: int = 110, text: ChartText = ChartText()) -> bytes:
     """All charts of a measurand in one JPEG (one figure per measurand keeps the PDF fast;
     ReportLab embeds JPEG as it is instead of re-encoding a PNG)."""
     fig = _figure(7.2, 9.4, 4, 0 < len(data.codes) <= MAX_LABELLED)
-    draw_histogram(fig.add_subplot(4, 1, 1), data)
-    draw_z(fig.add_subplot(4, 1, 2), data)
-    draw_zeta(fig.add_subplot(4, 1, 3), data)
-    draw_en(fig.add_subplot(4, 1, 4), data)
+    draw_histogram(fig.add_subplot(4, 1, 1), data, text)
+    draw_z(fig.add_subplot(4, 1, 2), data, text)
+    draw_zeta(fig.add_subplot(4, 1, 3), data, text)
+    draw_en(fig.add_subplot(4, 1, 4), data, text)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="jpeg", dpi=dpi, pil_kwargs={"quality": 88})
     return buffer.getvalue()

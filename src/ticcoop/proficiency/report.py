@@ -28,7 +28,8 @@ from reportlab.platypus import (
 )
 
 from ticcoop.pdfs import FONT, build_pdf
-from ticcoop.proficiency.charts import ChartData, report_image
+from ticcoop.proficiency import labels
+from ticcoop.proficiency.charts import ChartData, chart_text, report_image
 from ticcoop.proficiency.models import (
     CheckKind,
     EvaluationRun,
@@ -134,8 +135,10 @@ def _summary(run: EvaluationRun, evaluations: list[MeasurandEvaluation]) -> list
                 fmt(e.x_pt, d),
                 fmt(e.u_x_pt, d),
                 fmt(e.sigma_pt, d),
-                Paragraph(e.outputs["sigma"]["source"], SMALL),
-                f"{e.estimator} {robust.get('stopping_rule') or ''}",
+                Paragraph(labels.source_label(e.outputs["sigma"]["source"]), SMALL),
+                Paragraph(
+                    labels.estimator_label(e.estimator, robust.get("stopping_rule") or ""), SMALL
+                ),
                 e.iterations,
                 e.z_used,
             ]
@@ -203,7 +206,7 @@ def _results(e: MeasurandEvaluation) -> list[Flowable]:
 
 
 def _charts(e: MeasurandEvaluation) -> list[Flowable]:
-    image = report_image(ChartData.from_evaluation(e.inputs, e.outputs))
+    image = report_image(ChartData.from_evaluation(e.inputs, e.outputs), text=chart_text())
     caption = (
         f"{e.measurand.name}：结果直方图与核密度（竖线为 x_pt、x_pt±2σ_pt、x_pt±3σ_pt），"
         f"排序的 {e.z_used} 值，ζ 值与 En 值"

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from ticcoop.accounts.queries import has_role, is_staff_reader
 from ticcoop.accounts.roles import Role
 from ticcoop.listing import SearchPage, search_page
+from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
 
 
@@ -42,13 +43,37 @@ def institution_listing(region_code: str = "", status: str = "") -> QuerySet[Ins
     return queryset.order_by("region_id", "name", "pk")
 
 
+def split_query(text: str) -> tuple[str, list[str]]:
+    """Words of a search, AND-ed by the callers; a word naming a region ("北京", "河北省",
+    "Hebei") becomes a region filter, since people type "北京 食品" and no key holds it."""
+    region_code = ""
+    words = []
+    names = {
+        name.upper(): region.code
+        for region in Region.objects.filter(is_active=True)
+        for name in (region.name_zh, region.short_name, region.name_en)
+        if name
+    }
+    for word in text.split():
+        code = names.get(word.upper()) or names.get(f"{word}市".upper()) or names.get(f"{word}省")
+        if code and not region_code:
+            region_code = code
+        else:
+            words.append(word)
+    return region_code, words
+
+
 def search_institutions(
     text: str, region_code: str, status: str, page: int, size: int
 ) -> SearchPage:
-    """By name, address or credit code: one substring match on the generated search key."""
-    listing = institution_listing(region_code, status)
-    term = text.strip().upper()
-    matching = listing.filter(search_key__contains=term) if term else None
+    """By name, address or credit code: every word a substring of the generated search key."""
+    named_region, words = split_query(text)
+    listing = institution_listing(region_code or named_region, status)
+    matching = None
+    for word in words:
+        matching = (matching if matching is not None else listing).filter(
+            search_key__contains=word.upper()
+        )
     return search_page(listing, matching, page, size)
 
 

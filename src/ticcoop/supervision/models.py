@@ -445,6 +445,13 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.target_name}（{self.batch}）"
 
+    @property
+    def unstaffed_reason_text(self) -> str:
+        """The stored (English, published) reason in the page language."""
+        from ticcoop.supervision.shortfalls import shortfall_sentence
+
+        return shortfall_sentence(self.unstaffed_reason) if self.unstaffed_reason else ""
+
 
 class TaskMember(models.Model):
     region_path = "task__region"
@@ -460,6 +467,12 @@ class TaskMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} / {self.expert.name}"
+
+    @property
+    def stage_label(self) -> str:
+        """methods.teams gives the stage as a code ("draw", "repair"); pages show words."""
+        labels = {"draw": _("随机抽取"), "repair": _("补足检查组")}
+        return str(labels.get(self.stage, self.stage))
 
 
 class ResultKind(models.TextChoices):

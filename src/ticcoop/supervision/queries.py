@@ -108,6 +108,18 @@ def plans_for(user: Any) -> QuerySet[InspectionPlan]:
     return plans.filter(Q(region_id=region_id) | Q(regions__id=region_id)).distinct()
 
 
+def pending_batches(user: Any) -> QuerySet[Batch]:
+    """Batches of the user's plans still waiting for the directory freeze or the draw."""
+    return (
+        Batch.objects.filter(
+            plan__in=plans_for(user).values("pk"),
+            status__in=[BatchStatus.OPEN, BatchStatus.FROZEN],
+        )
+        .select_related("plan__region")
+        .order_by("due_on", "pk")
+    )
+
+
 def access_plan(user: Any, plan: InspectionPlan) -> None:
     if not plans_for(user).filter(pk=plan.pk).exists():
         raise PermissionDenied(_("本地区没有参与该计划"))

@@ -6,12 +6,19 @@ import base64
 from collections.abc import Mapping
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ticcoop.methods import signing
 from ticcoop.methods.signing import PublicKeySet, SignatureInvalid, VerifiedPayload
 from ticcoop.trust.models import KeyStatus, SigningKeyRecord
 
-__all__ = ["SignatureInvalid", "public_keyset", "sign_fields", "verify_token"]
+__all__ = [
+    "SignatureInvalid",
+    "public_keyset",
+    "sign_fields",
+    "signature_problem",
+    "verify_token",
+]
 
 
 def _raw(public_key_b64: str) -> bytes:
@@ -40,6 +47,16 @@ def public_keyset() -> PublicKeySet:
 def verify_token(token: str) -> VerifiedPayload:
     """Verify against the published keys; raises only SignatureInvalid ("not valid: …")."""
     return signing.verify_payload(token, public_keyset())
+
+
+def signature_problem(exc: SignatureInvalid) -> str:
+    """The reason a token failed, as a sentence for pages (the method gives a code)."""
+    reasons = {
+        "unknown_key": _("签名所用的密钥不是平台公布的密钥。"),
+        "revoked_key": _("签名所用的密钥已被撤销，该密钥签发的内容一律不再可信。"),
+        "mismatch": _("签名与公布的密钥不符：内容在签发后被改动过，或是伪造的。"),
+    }
+    return reasons.get(exc.code, _("这不是一个完整、格式正确的签名令牌。"))
 
 
 def sign_fields(issuer: str, fields: Mapping[str, str | int]) -> str:

@@ -7,6 +7,7 @@ from ticcoop.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("workbench/", views.workbench, name="workbench"),
     path("institutions/", views.institution_search, name="institution-search"),
     path("institutions/new/", views.institution_edit, name="institution-create"),
     path("institutions/<str:credit_code>/", views.institution_detail, name="institution-detail"),

@@ -16,6 +16,8 @@ from ticcoop.registry import services
 from ticcoop.registry.models import Institution, InstitutionStatus
 from ticcoop.registry.queries import search_institutions
 from ticcoop.web.forms import InstitutionForm
+from ticcoop.web.workbench import role_names
+from ticcoop.web.workbench import sections_for as workbench_sections
 
 PAGE_SIZE = 20
 
@@ -49,6 +51,19 @@ def institution_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     held = list(certificates_of(institution.pk).prefetch_related("scope", "versions"))
     context = {"institution": institution, "can_write": can_write, "certificates": held}
     return render(request, "web/institution_detail.html", context)
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """我的工作台: the page each role lands on after login."""
+    sections = workbench_sections(request.user)
+    context = {
+        "roles": role_names(request.user),
+        "waiting": [s for s in sections if s.kind == "waiting"],
+        "overdue": [s for s in sections if s.kind == "overdue"],
+        "recent": [s for s in sections if s.kind == "recent"],
+    }
+    return render(request, "web/workbench.html", context)
 
 
 @login_required

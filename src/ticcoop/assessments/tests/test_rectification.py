@@ -171,3 +171,16 @@ def test_overdue_date_is_strict() -> None:
     assert is_overdue(nc)
     nc.status = NonconformityStatus.CLOSED
     assert not is_overdue(nc)
+
+
+def test_an_empty_rectification_submit_says_what_is_missing(nc: Nonconformity) -> None:
+    """An empty submit is not silently ignored: the page answers with the field's error and
+    nothing is recorded (issue 13)."""
+    lab = as_user(lab_user(nc.assessment.institution))
+    for evidence in ("", "   "):
+        response = lab.post(f"/assessments/nonconformities/{nc.pk}/", {"evidence": evidence})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "这个字段是必填项" in page or "请填写整改说明" in page
+    nc.refresh_from_db()
+    assert nc.status == "open" and not nc.rectifications.exists()

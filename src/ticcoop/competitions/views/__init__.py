@@ -56,11 +56,14 @@ def competition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "competition": competition,
         "disciplines": competition.disciplines.all(),
-        "z_rule": competition.points_rule().describe(),
+        "z_rule": queries.z_rule_lines(competition.points_rule()),
         "is_organiser": queries.is_organiser(request.user, competition),
         "institution": institution,
         "page": page,
         "contestants": page.object_list,
+        # Link a contestant's page only for those who may open it (regulators of other
+        # regions and the public may not: issue 13).
+        "viewable": {c.pk for c in page.object_list if queries.may_view_breakdown(request.user, c)},
         "withdrawable": ACTIVE_CONTESTANT_STATUSES,
         "pending": queries.pending_for_regulator(request.user, competition),
         "form": RegistrationForm(competition=competition) if institution else None,
@@ -201,7 +204,7 @@ def contestant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Contestant.objects.select_related("competition", "institution", "discipline"), pk=pk
     )
     if not queries.may_view_breakdown(request.user, contestant):
-        raise PermissionDenied
+        raise PermissionDenied(_("成绩明细只对组织地区，以及成绩确认后的参赛人员所在机构开放"))
     context = {
         **queries.breakdown(contestant),
         "is_organiser": queries.is_organiser(request.user, contestant.competition),
@@ -255,4 +258,18 @@ def award_pdf(request: HttpRequest, number: str) -> HttpResponse:
 def award_verify(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("t", "")
     check = queries.check_award_token(token) if token else None
-    return render(request, "competitions/verify.html", {"token": token, "check": check})
+    context = {"token": token, "check": check, "verdict": award_verdict(check)}
+    return render(request, "competitions/verify.html", context)
+
+
+def award_verdict(check: queries.AwardCheck | None) -> dict[str, object] | None:
+    """The same one-verdict block as the certificate verify page."""
+    if check is None:
+        return None
+    if not check.valid:
+        return {"code": "forged", "title": _("签名无效（可能伪造）"), "explanation": check.problem}
+    if check.award is None:
+        text = _("签名有效，但平台上没有对应的获奖记录，请向比武组织地区核实。")
+        return {"code": "unknown", "title": _("平台无此记录"), "explanation": text}
+    text = _("签名有效，内容与平台记录一致。")
+    return {"code": "valid", "title": _("真实有效"), "explanation": text, "is_valid": True}

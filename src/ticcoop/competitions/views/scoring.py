@@ -19,6 +19,7 @@ from ticcoop.competitions.forms import BlindResultForm, JudgeAssignForm, JudgeSc
 from ticcoop.competitions.models import CompetitionStatus, Judge, SigmaRule, Stage
 from ticcoop.competitions.views._common import PAGE_SIZE, attempt, organised
 from ticcoop.pages import paginate
+from ticcoop.proficiency.labels import source_label
 
 
 @login_required
@@ -47,8 +48,13 @@ def blind_results(request: HttpRequest, pk: int) -> HttpResponse:
         "sigma_rule": SigmaRule(discipline.sigma_rule).label if discipline else "",
         "sheet": sheet,
         "page": paginate(request, sheet.rows if sheet else [], PAGE_SIZE),
-        "z_rule": competition.points_rule().describe(),
+        "z_rule": queries.z_rule_lines(competition.points_rule()),
         "corrections": competition.reached(CompetitionStatus.SCORES_CONFIRMED),
+        # The method names its sources in English ("certified reference value"); words here.
+        "assigned_source": source_label(sheet.scoring.assigned_source)
+        if sheet and sheet.scoring
+        else "",
+        "sigma_source": source_label(sheet.scoring.sigma_source) if sheet and sheet.scoring else "",
     }
     return render(request, "competitions/blind.html", context)
 

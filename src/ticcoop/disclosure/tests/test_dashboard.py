@@ -87,13 +87,14 @@ def test_year_parameter_selects_the_flow_figures(client: Client, world: dict[str
 
 def test_csv_files(client: Client, world: dict[str, Any]) -> None:
     long = client.get(reverse("disclosure-dashboard-data", args=["csv"]))
-    rows = list(csv.DictReader(io.StringIO(long.content.decode())))
+    assert long.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel (issue 13)
+    rows = list(csv.DictReader(io.StringIO(long.content.decode("utf-8-sig"))))
     total = {(r["table"], r["metric"], r["region_code"]): r for r in rows if r["region_name_zh"]}[
         ("certificates", "expiring", "13")
     ]
     assert total["value"] == "1" and total["region_name_zh"] == "河北省" and total["generated_at"]
     wide = client.get(reverse("disclosure-dashboard-table", args=["inspections"]))
-    table = list(csv.DictReader(io.StringIO(wide.content.decode())))
+    table = list(csv.DictReader(io.StringIO(wide.content.decode("utf-8-sig"))))
     assert [r["region_code"] for r in table] == ["11", "12", "13", "14", "15"]
     assert table[2]["overdue"] == "1" and table[2]["rectification_rate"] == "0.3333"
     assert table[0]["rectification_rate"] == ""
@@ -119,7 +120,9 @@ def test_region_page_is_scoped(client: Client, world: dict[str, Any]) -> None:
     html = page.content.decode()
     assert page.status_code == 200 and "河北省" in html
     lab = world["institutions"][0]  # expiring certificate, overdue nonconformity and finding
-    assert 'id="list-findings"' in html and html.count(f"<td>{lab.name}</td>") == 3
+    # Each to-do row links to its record (issue 13): the first cell is the link.
+    assert 'id="list-findings"' in html and html.count(f">{lab.name}</") == 3
+    assert '<td><a href="/inspections/findings/' in html
     assert client.get(url, {"region": "11"}).status_code == 403
     assert client.get(url, {"region": "13"}).status_code == 200
     client.force_login(factories.user(Role.INSTITUTION_USER, "13"))

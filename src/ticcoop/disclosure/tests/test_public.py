@@ -64,7 +64,9 @@ def test_open_batch_is_not_public(client: Client) -> None:
 def test_results_open_data_and_feed(client: Client, drawn: Any) -> None:
     rows = client.get(reverse("disclosure-results-data", args=["json"])).json()["results"]
     assert [r["result"] for r in rows] == ["rectify"] and rows[0]["findings"] == "原始记录不完整"
-    text = client.get(reverse("disclosure-results-data", args=["csv"])).content.decode()
+    body = client.get(reverse("disclosure-results-data", args=["csv"])).content
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel (issue 13)
+    text = body.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("batch,plan,target_code") and "rectify" in text
     assert "原始记录不完整" in client.get(reverse("disclosure-results")).content.decode()
     feed = client.get(reverse("disclosure-feed"))

@@ -177,6 +177,13 @@ class CampaignTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.pair} · {self.institution.name}"
 
+    @property
+    def shortfall_text(self) -> str:
+        """The stored (English, published) reason in the page language."""
+        from ticcoop.supervision.shortfalls import shortfall_sentence
+
+        return shortfall_sentence(self.shortfall) if self.shortfall else ""
+
 
 class TeamAssignment(models.Model):
     region_path = "target__pair__inspecting"

@@ -267,3 +267,21 @@ def test_case_library_api_anonymises_one_page_at_a_time(setup: dict[str, Any]) -
     assert [(c["description"], c["institution"]) for c in second["items"]] == [
         ("设备未检定", "（已隐去）")
     ]
+
+
+def test_an_empty_rectification_submit_shows_an_error(setup: dict[str, Any]) -> None:
+    """An empty submit is answered with the field's error, not silently ignored (issue 13)."""
+    finding = record_finding(
+        setup["inspector"],
+        setup["target"],
+        clause=setup["clause"],
+        description="记录不全",
+        severity="minor",
+    )
+    lab = _client(setup["lab"])
+    for body in ({"text": ""}, {"text": "   "}, {}):
+        response = lab.post(f"/inspections/findings/{finding.pk}/", body)
+        page = response.content.decode()
+        assert response.status_code == 200, body
+        assert "这个字段是必填项" in page or "请填写整改情况" in page, body
+    assert Finding.objects.get(pk=finding.pk).status == FindingStatus.OPEN

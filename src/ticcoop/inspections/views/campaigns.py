@@ -27,7 +27,8 @@ from ticcoop.regions.models import Region
 def index(request: HttpRequest) -> HttpResponse:
     context = {
         "campaigns": Campaign.objects.select_related("organiser")[:20],
-        "may_create": regulator_region_id(request.user) is not None or request.user.is_superuser,
+        # The same rule as campaign_new: a campaign is organised by a region's regulator.
+        "may_create": regulator_region_id(request.user) is not None,
     }
     return render(request, "inspections/index.html", context)
 

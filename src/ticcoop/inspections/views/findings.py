@@ -65,7 +65,14 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     rectify = may_rectify(request.user, finding)
-    form = RectificationForm(request.POST or None, request.FILES or None) if rectify else None
+    # Bound on every POST: "request.POST or None" left an empty submit unbound, so it was
+    # silently ignored instead of answered with the field's error (issue 13).
+    posted = request.method == "POST"
+    form = (
+        (RectificationForm(request.POST, request.FILES) if posted else RectificationForm())
+        if rectify
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(_("只有被检查机构的用户可以提交整改"))

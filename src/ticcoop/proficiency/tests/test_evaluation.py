@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -95,7 +96,8 @@ def test_every_statistical_design_uses_methods_iso13528(
     assert evaluate_measurand(inputs) == out
 
 
-def test_report_pdf_letters_and_charts() -> None:
+def test_report_pdf_letters_and_charts(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
     rnd, actor = pf.closed_round()
     run = services.evaluate_round(actor, rnd)
     evaluation = run.measurands.get()
@@ -190,3 +192,39 @@ def test_scores_are_printed_half_up_and_classified_as_printed() -> None:
         "questionable",
         "unsatisfactory",
     ]
+
+
+def test_chart_is_rendered_once_per_evaluation_and_language(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Charts are stored on first request (issue 13: 2–4 s per request under load)."""
+    from ticcoop.proficiency import charts
+
+    settings.MEDIA_ROOT = tmp_path
+    rnd, actor = pf.closed_round()
+    evaluation = services.evaluate_round(actor, rnd).measurands.get()
+    organiser = Client()
+    organiser.force_login(actor)
+    url = f"/pt/evaluations/{evaluation.pk}/z.png"
+    first = organiser.get(url).content
+    rendered: list[str] = []
+    original = charts.chart_png
+    monkeypatch.setattr(
+        charts, "chart_png", lambda *a, **k: rendered.append("x") or original(*a, **k)
+    )
+    assert organiser.get(url).content == first and rendered == []
+    assert len(list((tmp_path / "pt-charts").iterdir())) == 1
+    organiser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert organiser.get(url).content.startswith(b"\x89PNG") and rendered == ["x"]
+
+
+def test_chart_words_follow_the_page_language() -> None:
+    from django.utils import translation
+
+    from ticcoop.proficiency.charts import chart_text, cjk_font
+
+    with translation.override("en"):
+        assert chart_text().density == "probability density"
+    with translation.override("zh-hans"):
+        expected = "概率密度" if cjk_font() else "density"
+        assert chart_text().density == expected

@@ -68,6 +68,23 @@ def test_form_errors_are_precise_and_nothing_is_saved(lab: Any) -> None:
     assert not Result.objects.exists()
 
 
+def test_form_keeps_what_was_typed_after_an_error(lab: Any) -> None:
+    """One wrong field must not clear the whole form (issue 13)."""
+    client, participant = lab
+    lead, cadmium = participant.round.scheme.measurands.all()
+    form = {
+        f"value_{lead.pk}": "10,2",
+        f"u_{lead.pk}": "0.4",
+        f"method_{lead.pk}": "GB 5009.12",
+        f"value_{cadmium.pk}": "0.137",
+    }
+    page = client.post(url(participant), form).content.decode()
+    assert "不是数字" in page
+    for typed in ('value="10,2"', 'value="0.4"', 'value="GB 5009.12"', 'value="0.137"'):
+        assert typed in page
+    assert not Result.objects.exists()
+
+
 def upload(client: Client, participant: Participant, name: str, content: bytes) -> Any:
     return client.post(
         f"/api/pt/rounds/{participant.round_id}/results/upload",

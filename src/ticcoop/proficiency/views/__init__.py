@@ -3,6 +3,8 @@ reports, charts and corrective actions. Every write goes through ``services``.""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ticcoop.jobs import services as jobs
 from ticcoop.pages import paginate
-from ticcoop.proficiency import queries, services
-from ticcoop.proficiency.charts import KINDS, ChartData, chart_png
+from ticcoop.proficiency import labels, queries, services
+from ticcoop.proficiency.charts import KINDS, ChartData, stored_chart_png
 from ticcoop.proficiency.models import (
     MeasurandEvaluation,
     Round,
@@ -29,6 +31,11 @@ from ticcoop.proficiency.tasks import PT_EVALUATE, PT_PUBLISH
 from ticcoop.regions.models import Region
 
 PAGE_SIZE = 20
+
+
+def _labelled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Score rows with the performance class in words (the evaluation stores the code)."""
+    return [{**row, "performance": labels.performance_label(row["performance"])} for row in rows]
 
 
 def _attempt(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
@@ -88,7 +95,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and round_.status == RoundStatus.ENROLMENT,
         "organiser": queries.is_organiser(request.user, round_),
         "key": queries.participant_key(request.user, round_),
-        "evaluations": [(e, e.outputs["rows"]) for e in evaluations],
+        "evaluations": [
+            (e, labels.basis_label(e.sigma_basis), _labelled(e.outputs["rows"]))
+            for e in evaluations
+        ],
         "checks": round_.item_checks.select_related("measurand"),
         "kinds": KINDS,
     }
@@ -123,6 +133,20 @@ def _entries(request: HttpRequest, round_: Round) -> list[services.Entry]:
     return entries
 
 
+def _shown(pk: int, result: Any, typed: Any) -> dict[str, str]:
+    """The four inputs of one measurand: as typed (after an error) or the latest version."""
+    if typed is not None:
+        return {key: typed.get(f"{key}_{pk}", "") for key in ("value", "u", "k", "method")}
+    if result is None:
+        return {"value": "", "u": "", "k": "", "method": ""}
+    return {
+        "value": result.reported or "",
+        "u": "" if result.expanded_u is None else str(result.expanded_u),
+        "k": "" if result.k is None else str(result.k),
+        "method": result.method or "",
+    }
+
+
 @login_required
 def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Results of the user's institution: web form or CSV/XLSX upload; corrections = versions."""
@@ -143,7 +167,14 @@ def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
         if _attempt(request, action, _("结果已提交")):
             return redirect("pt-round-submit", pk=pk)
     latest = queries.latest_results(round_)
-    rows = [(m, latest.get((participant.pk, m.pk))) for m in round_.scheme.measurands.all()]
+    # After a refused web submission the form shows what was typed, not the stored version:
+    # one wrong field must not clear the others (issue 13).
+    typed = request.POST if request.method == "POST" and "file" not in request.FILES else None
+    rows = [
+        (m, r, _shown(m.pk, r, typed))
+        for m in round_.scheme.measurands.all()
+        for r in [latest.get((participant.pk, m.pk))]
+    ]
     history = participant.results.select_related("measurand").order_by("measurand", "-version")
     context = {"round": round_, "participant": participant, "rows": rows, "history": history}
     return render(request, "proficiency/round_submit.html", context)
@@ -215,7 +246,9 @@ def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     data = ChartData.from_evaluation(evaluation.inputs, evaluation.outputs)
-    response = HttpResponse(chart_png(data, kind), content_type="image/png")
+    digest = hashlib.sha256(json.dumps(evaluation.outputs, sort_keys=True).encode()).hexdigest()
+    body = stored_chart_png(f"{evaluation.pk}-{digest[:16]}", data, kind)
+    response = HttpResponse(body, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
 

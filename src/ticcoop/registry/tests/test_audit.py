@@ -55,3 +55,33 @@ def test_the_log_cannot_be_changed_or_deleted_in_the_admin(admin_client: Client)
     assert delete.status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()
     assert LogEntry.objects.get(pk=entry.pk).changes == entry.changes
+
+
+def test_the_observer_is_not_linked_to_user_pages_it_cannot_open() -> None:
+    """Audit entries linked the national observer to user pages answering 403 (issue 13)."""
+    from ticcoop.accounts.roles import Role
+
+    regulator = factories.regulator("13")
+    institution = factories.institution("13")
+    editor = Client()
+    editor.force_login(regulator)
+    editor.patch(
+        f"/api/institutions/{institution.credit_code}",
+        {"name": "改名后的机构"},
+        content_type="application/json",
+    )
+    observer = Client()
+    observer.force_login(factories.user(Role.NATIONAL_OBSERVER))
+    page = observer.get("/admin/auditlog/logentry/").content.decode()
+    assert "改名后的机构" in page and regulator.username in page
+    assert f"/admin/auth/user/{regulator.pk}/change/" not in page
+    assert f"/admin/registry/institution/{institution.pk}/change/" in page  # it may view these
+    assert observer.get(f"/admin/registry/institution/{institution.pk}/change/").status_code == 200
+    root = Client()
+    from django.contrib.auth.models import User
+
+    root.force_login(User.objects.create_superuser("root", "r@example.invalid", "x"))
+    assert (
+        f"/admin/auth/user/{regulator.pk}/change/"
+        in root.get("/admin/auditlog/logentry/").content.decode()
+    )

@@ -245,3 +245,24 @@ def test_admin_inline_rows_are_scoped_and_saved_through_services(hebei_client: C
     response = hebei_client.post(f"/admin/registry/institution/{hebei.pk}/change/", form)
     assert response.status_code == 302
     assert list(hebei.sites.values_list("address", flat=True)) == ["北京分场所"]
+
+
+def test_credit_code_errors_are_chinese_sentences() -> None:
+    """methods.ids reports codes; the page says "应为18位，实为3位", not "length 3, expected 18"
+    (issue 13)."""
+    from django.core.exceptions import ValidationError
+
+    from ticcoop.registry.validators import validate_credit_code_field
+
+    wrong = {
+        "ABC": "应为18位，实为3位",
+        "91110000I00000000X": "不使用 I、O、Z、S、V",
+        "91990000000000000X": "不是省级行政区划代码",
+    }
+    for code, sentence in wrong.items():
+        with pytest.raises(ValidationError) as info:
+            validate_credit_code_field(code)
+        assert sentence in info.value.messages[0] and "expected" not in info.value.messages[0]
+    good = factories.credit_code("13")
+    with pytest.raises(ValidationError, match="第18位校验码应为"):
+        validate_credit_code_field(good[:17] + ("0" if good[17] != "0" else "1"))

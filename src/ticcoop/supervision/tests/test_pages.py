@@ -243,3 +243,19 @@ def test_admin_action_replaces_a_task(regulators: dict[str, Any]) -> None:
     assert response.status_code == 302
     new = Task.objects.get(replaces=task)
     assert new.replacement_reason == "未找到检查对象"
+
+
+def test_workbench_lists_batches_waiting_for_the_freeze_or_the_draw(
+    regulators: dict[str, Any],
+) -> None:
+    """The regulator's /supervision/ names its pending batches (issue 13)."""
+    plan = f.plan(("11", "12"), title="京津待抽取计划")
+    batch = services.create_batch(regulators["11"], plan)
+    for region in ("11", "12"):
+        client = Client()
+        client.force_login(regulators[region])
+        page = client.get("/supervision/").content.decode()
+        assert f"/supervision/batches/{batch.pk}/" in page and "京津待抽取计划" in page
+    outsider = Client()
+    outsider.force_login(factories.regulator("13"))
+    assert "京津待抽取计划" not in outsider.get("/supervision/").content.decode()

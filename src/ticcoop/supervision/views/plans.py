@@ -22,6 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     region_id = region_id_of_user(request.user)
     context = {
         "plans": queries.plans_for(request.user)[:5],
+        "pending_batches": queries.pending_batches(request.user)[:10],
         "tasks": queries.tasks_for(request.user).exclude(status__in=queries.CLOSED_TASKS)[:10],
         "overdue": queries.overdue_results(region_id).count() if region_id else 0,
         "inspector": queries.inspector_of(request.user),

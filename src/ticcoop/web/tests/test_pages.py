@@ -119,3 +119,16 @@ def test_api_root_leads_to_the_docs(client: Client) -> None:
 def test_chinese_is_the_default_whatever_the_browser_asks(client: Client) -> None:
     page = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="zh-hans">' in page
+
+
+def test_search_words_are_anded_and_a_region_name_filters(client: Client) -> None:
+    """ "北京 食品" finds Beijing's food labs (issue 13): words AND-ed, region names filter."""
+    factories.institution("11", name="北京食品检测中心")
+    factories.institution("11", name="北京建材检测中心")
+    factories.institution("13", name="河北食品检测中心")
+    page = client.get("/institutions/", {"q": "北京 食品"}).content.decode()
+    assert "北京食品检测中心" in page
+    assert "北京建材检测中心" not in page and "河北食品检测中心" not in page
+    page = client.get("/institutions/", {"q": "食品 检测"}).content.decode()
+    assert "北京食品检测中心" in page and "河北食品检测中心" in page
+    assert "北京建材检测中心" not in page
