@@ -20,9 +20,9 @@ from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.pdf import render_certificate_pdf
 from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
 from ticcoop.certificates.tasks import REGISTRY_IMPORT
+from ticcoop.certificates.verdict import facts_of, verdict_for
 from ticcoop.jobs import services as jobs
 from ticcoop.jobs.models import Job
-from ticcoop.certificates.verdict import facts_of, verdict_for
 from ticcoop.pages import page_number, paginate, submit
 from ticcoop.regions.models import Region
 
