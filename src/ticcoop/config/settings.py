@@ -221,7 +221,7 @@ INSTALLED_APPS += [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "axes",
+    "ticcoop.accounts.axes_app.AxesConfig",  # django-axes with a Chinese admin name
 ]
 # OTPMiddleware marks request.user verified from the session; SecondFactorMiddleware then keeps
 # regulators, observers and staff on the second-factor pages until they are. AxesMiddleware
@@ -257,7 +257,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (  # type: ignore[assignment]  # a longer tup
     *AUDITLOG_EXCLUDE_TRACKING_MODELS,
     "otp_totp",
     "otp_static",
-    "axes",
+    "ticcoop.accounts.axes_app.AxesConfig",  # django-axes with a Chinese admin name
 )
 
 

@@ -24,6 +24,7 @@ SOURCES = {
     "certified reference value": _("有证标准物质认定值"),
     "expert consensus": _("专家实验室公议值"),
     "consensus": _("参加者公议值"),
+    "participants' consensus": _("参加者公议值"),
     "robust consensus": _("参加者公议值（稳健统计）"),
 }
 _BASIS = re.compile(r"^(?P<source>.*?) \((?P<clause>ISO [^)]*)\)$")

@@ -39,6 +39,7 @@ ALLOWED_WORDS = {
     "Swagger",
     "OpenAPI",
     "Excel",
+    "OpenSSL",
     "Atom",
     "ReDoc",
     "consistent-sampler",

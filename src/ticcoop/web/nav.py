@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from ticcoop.accounts.queries import writable_region_ids
 from ticcoop.competitions.queries import judges_of_user
 from ticcoop.supervision.queries import access_workbench
 
@@ -70,4 +71,8 @@ def nav_links(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"nav_links": SimpleLazyObject(lambda: links_for(user))}
+    return {
+        "nav_links": SimpleLazyObject(lambda: links_for(user)),
+        # Sub-navigation links to pages that write a region's records (e.g. the target import).
+        "may_write_region": SimpleLazyObject(lambda: bool(writable_region_ids(user))),
+    }
