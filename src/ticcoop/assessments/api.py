@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from ticcoop.assessments import queries, services
@@ -31,18 +31,19 @@ from ticcoop.assessments.schemas import (
 )
 from ticcoop.assessments.services.assessments import OutcomeRow, Plan
 from ticcoop.registry.models import Expert, Institution
+from ticcoop.schemas import InSchema, Pagination
 
 router = Router(tags=["assessments"])
 
 
-class ExpertFilter(Schema):
+class ExpertFilter(InSchema):
     q: str = ""
     specialty: str = ""
     region: str = ""
     assessors_only: bool = False
 
 
-class AssessmentFilter(Schema):
+class AssessmentFilter(InSchema):
     region: str = ""
     status: str = ""
     institution: str = ""
@@ -84,7 +85,7 @@ def get_catalogue(request: HttpRequest, pk: int) -> CriteriaCatalogue:
 
 
 @router.get("/experts", response=list[ExpertOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_experts(request: HttpRequest, filters: Query[ExpertFilter]) -> Any:
     return queries.search_experts(
         filters.q, filters.specialty, filters.region, filters.assessors_only
@@ -92,7 +93,7 @@ def list_experts(request: HttpRequest, filters: Query[ExpertFilter]) -> Any:
 
 
 @router.get("", response=list[AssessmentOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> Any:
     assessments = queries.readable_assessments(request.user)
     if filters.region:
@@ -126,7 +127,7 @@ def overdue(request: HttpRequest) -> Any:
 
 
 @router.get("/nonconformities", response=list[NonconformityOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_nonconformities(request: HttpRequest, status: str = "") -> Any:
     ncs = queries.readable_nonconformities(request.user)
     return ncs.filter(status=status) if status else ncs

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from ninja import Schema
 
 from ticcoop.assessments.queries import assessment_allows_issue, is_overdue
+from ticcoop.schemas import InSchema
 
 
 class ClauseOut(Schema):
@@ -134,7 +135,7 @@ class AssessmentDetailOut(AssessmentOut):
         return list(obj.outcomes.select_related("clause"))  # type: ignore[attr-defined]
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(InSchema):
     institution_credit_code: str
     kind: str
     catalogue_id: int
@@ -145,23 +146,23 @@ class AssessmentIn(Schema):
     leader: int | None = None
 
 
-class TeamIn(Schema):
+class TeamIn(InSchema):
     team: list[int]
     leader: int | None = None
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(InSchema):
     clause: str
     outcome: str
     note: str = ""
 
 
-class ConcludeIn(Schema):
+class ConcludeIn(InSchema):
     conclusion: str
     summary: str = ""
 
 
-class NonconformityIn(Schema):
+class NonconformityIn(InSchema):
     clause: str
     description: str
     severity: str
@@ -214,5 +215,5 @@ class NonconformityOut(Schema):
         return is_overdue(obj)  # type: ignore[arg-type]
 
 
-class ReviewIn(Schema):
+class ReviewIn(InSchema):
     note: str = ""

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from ticcoop.assessments.models import Assessment
@@ -21,15 +21,16 @@ from ticcoop.certificates.schemas import (
 )
 from ticcoop.certificates.scope import ScopeRow
 from ticcoop.registry.models import Institution
+from ticcoop.schemas import InSchema, PageNo
 
 router = Router(tags=["certificates"])
 
 
-class CertificateFilter(Schema):
+class CertificateFilter(InSchema):
     q: str = ""
     region: str = ""
     status: str = ""
-    page: int = Field(1, ge=1)
+    page: PageNo = 1
 
 
 def _certificate(number: str) -> Certificate:

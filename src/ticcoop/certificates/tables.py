@@ -16,7 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+
+from ticcoop import exports
 
 INSTITUTIONS, CERTIFICATES, SCOPES = "institutions", "certificates", "scopes"
 
@@ -104,7 +106,8 @@ def _text(value: Any, name: str) -> str:
         return f"{value:012d}"  # Excel drops leading zeros of numeric cells
     if isinstance(value, int) and name == "region":
         return f"{value:02d}"
-    return str(value).strip()
+    # A cell our export neutralised ('=…) reads back as the value it was (round trip).
+    return exports.restore(str(value).strip())
 
 
 def _kind_of(headers: Sequence[str]) -> str | None:
@@ -190,24 +193,13 @@ def headers(kind: str) -> list[str]:
 
 
 def write_csv(kind: str, rows: Iterable[Sequence[str]]) -> bytes:
-    """UTF-8 with BOM (opens correctly in Excel)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers(kind))
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with BOM (opens correctly in Excel); cells neutralised by ticcoop.exports."""
+    return exports.csv_bytes(headers(kind), rows, bom=True)
 
 
 def write_xlsx(tables: dict[str, Iterable[Sequence[str]]]) -> bytes:
-    """One sheet per kind; every cell is text (no lost leading zeros, no date guessing)."""
-    workbook = Workbook(write_only=True)
-    for kind in ORDER:
-        if kind not in tables:
-            continue
-        sheet = workbook.create_sheet(SHEETS[kind])
-        sheet.append(headers(kind))
-        for row in tables[kind]:
-            sheet.append([str(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """One sheet per kind; every cell is text (no lost leading zeros, no date guessing, no
+    formulas: ticcoop.exports)."""
+    return exports.xlsx_bytes(
+        (SHEETS[kind], headers(kind), tables[kind]) for kind in ORDER if kind in tables
+    )

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Schema
 
+from ticcoop.schemas import InSchema
+
 
 class DisciplineOut(Schema):
     id: int
@@ -47,7 +49,7 @@ class CompetitionDetailOut(CompetitionOut):
         return list(obj.disciplines.all())
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(InSchema):
     discipline: str  # discipline code, e.g. "HX"
     person_name: str
     staff_number: str
@@ -76,29 +78,29 @@ class ContestantOut(Schema):
         return str(obj.discipline.code)
 
 
-class DecisionIn(Schema):
+class DecisionIn(InSchema):
     approve: bool
     note: str = ""
 
 
-class ActionIn(Schema):
+class ActionIn(InSchema):
     appeal_deadline: datetime | None = None
 
 
-class TheoryScoreIn(Schema):
+class TheoryScoreIn(InSchema):
     number: str
     score: Decimal
     submitted_at: datetime | None = None
     reason: str = ""
 
 
-class BlindResultIn(Schema):
+class BlindResultIn(InSchema):
     number: str
     value: float
     reason: str = ""
 
 
-class JudgeScoreIn(Schema):
+class JudgeScoreIn(InSchema):
     judge_id: int
     number: str
     item_scores: list[float] | None = None
@@ -178,11 +180,11 @@ class BreakdownOut(Schema):
     stage_numbers: dict[str, str]
 
 
-class AppealIn(Schema):
+class AppealIn(InSchema):
     text: str
 
 
-class AnswerIn(Schema):
+class AnswerIn(InSchema):
     outcome: str
     answer: str
 

@@ -7,10 +7,9 @@ given by their code and their Chinese (and English) name.  Shares are fractions 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from ticcoop import exports
 from ticcoop.disclosure.dashboard import Dashboard, Table
 
 LONG_FIELDS = [
@@ -57,11 +56,7 @@ def as_json(board: Dashboard) -> dict[str, Any]:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")  # no BOM, like the other open-data files
+    return exports.csv_bytes(header, rows)  # no BOM, like the other open-data files
 
 
 def long_csv(board: Dashboard) -> bytes:

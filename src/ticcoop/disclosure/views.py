@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from ticcoop import exports
 from ticcoop.disclosure import queries
 from ticcoop.pages import paginate
 from ticcoop.supervision import queries as supervision
@@ -79,11 +77,8 @@ def results_data(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = queries.result_rows()
     if fmt == "json":
         return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})
-    buffer = io.StringIO()
     fields = list(rows[0]) if rows else ["batch", "target_code", "result"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv")
+    content = exports.csv_bytes(fields, ([row[f] for f in fields] for row in rows))
+    response = HttpResponse(content, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="results.csv"'
     return response

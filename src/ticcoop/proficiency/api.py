@@ -42,6 +42,7 @@ from ticcoop.proficiency.schemas import (
 )
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
+from ticcoop.schemas import existing
 
 router = Router(tags=["proficiency"])
 
@@ -80,7 +81,7 @@ def create_scheme(request: HttpRequest, body: SchemeIn) -> Any:
     data = body.dict(exclude={"measurands", "organising_region"})
     code = body.organising_region
     region = (
-        Region.objects.get(code=code)
+        existing(Region.objects.filter(code=code), "organising_region")
         if code
         else get_object_or_404(Region, pk=region_id_of_user(request.user))
     )
