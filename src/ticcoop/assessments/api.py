@@ -22,10 +22,10 @@ from ticcoop.assessments.schemas import (
     CatalogueOut,
     ConcludeIn,
     ExpertOut,
+    NcRectificationOut,
     NonconformityIn,
     NonconformityOut,
     OutcomeIn,
-    RectificationOut,
     ReviewIn,
     TeamIn,
 )
@@ -139,7 +139,7 @@ def get_nonconformity(request: HttpRequest, pk: int) -> Nonconformity:
 
 
 @router.get(
-    "/nonconformities/{pk}/rectifications", response=list[RectificationOut], auth=django_auth
+    "/nonconformities/{pk}/rectifications", response=list[NcRectificationOut], auth=django_auth
 )
 def list_rectifications(request: HttpRequest, pk: int) -> Any:
     return _nc(request, pk).rectifications.prefetch_related("files")
@@ -147,14 +147,14 @@ def list_rectifications(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/nonconformities/{pk}/rectifications",
-    response={201: RectificationOut},
+    response={201: NcRectificationOut},
     auth=django_auth,
 )
 def submit_rectification(
     request: HttpRequest,
     pk: int,
     evidence: Form[str],
-    files: File[list[UploadedFile]] | None = None,
+    files: File[list[UploadedFile] | None] = None,
 ) -> Status[Any]:
     made = services.submit_rectification(request.user, _nc(request, pk), evidence, files or [])
     return Status(201, made)

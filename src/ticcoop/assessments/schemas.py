@@ -169,7 +169,7 @@ class NonconformityIn(InSchema):
     deadline: date | None = None
 
 
-class RectificationOut(Schema):
+class NcRectificationOut(Schema):
     id: int
     evidence: str
     submitted_at: datetime

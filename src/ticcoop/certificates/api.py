@@ -12,11 +12,11 @@ from ticcoop.certificates.models import Certificate
 from ticcoop.certificates.schemas import (
     CertificateDetailOut,
     CertificatePageOut,
+    CertificateVerifyOut,
     ExtendIn,
     IssueIn,
     ReasonIn,
     ScopeChangeIn,
-    VerifyOut,
     VersionOut,
 )
 from ticcoop.certificates.scope import ScopeRow
@@ -48,7 +48,7 @@ def search(request: HttpRequest, filters: Query[CertificateFilter]) -> Any:
     return queries.search_page(filters.q, filters.region, filters.status, filters.page, 50)
 
 
-@router.get("/verify", response=VerifyOut)
+@router.get("/verify", response=CertificateVerifyOut)
 def verify(request: HttpRequest, token: str) -> Any:
     """Signature of a printed token + the certificate's current status from the database."""
     certificate = queries.certificate_for_token(token)

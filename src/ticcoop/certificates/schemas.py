@@ -103,7 +103,7 @@ class ScopeChangeIn(InSchema):
     reason: str
 
 
-class VerifyOut(Schema):
+class CertificateVerifyOut(Schema):
     signature_valid: bool
     detail: str
     number: str | None = None

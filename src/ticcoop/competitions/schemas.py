@@ -78,7 +78,7 @@ class ContestantOut(Schema):
         return str(obj.discipline.code)
 
 
-class DecisionIn(InSchema):
+class CompetitionDecisionIn(InSchema):
     approve: bool
     note: str = ""
 
@@ -117,7 +117,7 @@ class ImportOut(Schema):
     imported: int
 
 
-class ResultOut(Schema):
+class CompetitionResultOut(Schema):
     rank: int
     number: str
     person_name: str
@@ -168,14 +168,14 @@ class TeamOut(Schema):
 
 class RankingOut(Schema):
     published: bool
-    individuals: list[ResultOut]
+    individuals: list[CompetitionResultOut]
     institutions: list[TeamOut]
     regions: list[TeamOut]
 
 
 class BreakdownOut(Schema):
     contestant: ContestantOut
-    result: ResultOut | None
+    result: CompetitionResultOut | None
     detail: dict[str, Any]
     stage_numbers: dict[str, str]
 
@@ -184,7 +184,7 @@ class AppealIn(InSchema):
     text: str
 
 
-class AnswerIn(InSchema):
+class AppealAnswerIn(InSchema):
     outcome: str
     answer: str
 
@@ -198,7 +198,7 @@ class AppealOut(Schema):
     answered_at: datetime | None
 
 
-class VerifyOut(Schema):
+class AwardVerifyOut(Schema):
     valid: bool
     error: str
     issuer: str

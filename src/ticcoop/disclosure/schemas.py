@@ -17,7 +17,7 @@ class DrawOut(Schema):
     inspectors_url: str
 
 
-class ResultOut(Schema):
+class PublishedResultOut(Schema):
     batch: str
     plan: str
     target_code: str

@@ -38,6 +38,7 @@ from ticcoop.inspections.schemas import (
     DrawIn,
     FindingIn,
     FindingOut,
+    FindingRectificationOut,
     HandoverIn,
     HandoverOut,
     InspectionIn,
@@ -47,7 +48,6 @@ from ticcoop.inspections.schemas import (
     OptionalTextIn,
     PlanOut,
     ProblemCountOut,
-    RectificationOut,
     TargetOut,
     TextIn,
 )
@@ -168,7 +168,9 @@ def get_finding(request: HttpRequest, pk: int) -> Finding:
     return access_finding(request.user, get_object_or_404(Finding, pk=pk))
 
 
-@router.post("/findings/{pk}/rectifications", response={201: RectificationOut}, auth=django_auth)
+@router.post(
+    "/findings/{pk}/rectifications", response={201: FindingRectificationOut}, auth=django_auth
+)
 def submit_rectification(request: HttpRequest, pk: int, payload: TextIn) -> Status[Any]:
     finding = access_finding(request.user, get_object_or_404(Finding, pk=pk))
     return Status(201, findings.submit_finding_rectification(request.user, finding, payload.text))

@@ -162,7 +162,7 @@ class NoteIn(InSchema):
     note: str = ""
 
 
-class RectificationOut(Schema):
+class FindingRectificationOut(Schema):
     id: int
     finding_id: int
     text: str
@@ -203,7 +203,7 @@ class JointTaskIn(InSchema):
     institution_code: str = ""
 
 
-class ParticipantOut(Schema):
+class JointParticipantOut(Schema):
     region: str
     accepted_at: datetime | None
 
@@ -223,7 +223,7 @@ class JointTaskOut(Schema):
     planned_start: date
     planned_end: date
     report: str
-    participants: list[ParticipantOut]
+    participants: list[JointParticipantOut]
     members: list[int]
 
     @staticmethod

@@ -97,7 +97,7 @@ class KeyRow(InSchema):
     region: str
 
 
-class ResultIn(InSchema):
+class PtResultIn(InSchema):
     measurand: str
     result: str
     expanded_u: float | None = None
@@ -105,11 +105,11 @@ class ResultIn(InSchema):
     method: str = ""
 
 
-class ResultsIn(InSchema):
-    results: list[ResultIn]
+class PtResultsIn(InSchema):
+    results: list[PtResultIn]
 
 
-class ResultOut(Schema):
+class PtResultOut(Schema):
     measurand: str
     version: int
     reported: str
@@ -146,7 +146,7 @@ class CheckOut(Schema):
     decision_reason: str
 
 
-class DecisionIn(InSchema):
+class PtDecisionIn(InSchema):
     decision: str
     reason: str
 
@@ -210,7 +210,7 @@ class ActionOut(Schema):
     evidence: str
 
 
-class AnswerIn(InSchema):
+class PtAnswerIn(InSchema):
     root_cause: str
     action: str
     evidence: str

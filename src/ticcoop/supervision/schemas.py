@@ -73,14 +73,14 @@ class ReplacementOut(Schema):
     members: list[str]
 
 
-class ResultIn(InSchema):
+class TaskResultIn(InSchema):
     result: str
     checked_on: date
     findings: str = ""
     correction_reason: str = ""
 
 
-class ResultOut(Schema):
+class TaskResultOut(Schema):
     id: int
     task_id: int
     version: int
