@@ -6,7 +6,6 @@ them, recognised by its header row.  Row numbers are the spreadsheet's (header =
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,11 +13,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from ticcoop import exports
+from ticcoop.uploads import check_table, csv_rows
 
 INSTITUTIONS, CERTIFICATES, SCOPES = "institutions", "certificates", "scopes"
 
@@ -166,15 +167,24 @@ def _decode(data: bytes) -> str:
 
 def read_tables(name: str, data: bytes) -> list[Table]:
     """Parse an uploaded file into tables, institutions first; raises FileProblem."""
-    lowered = name.lower()
-    if lowered.endswith(".csv"):
-        tables = [_table(None, "", csv.reader(io.StringIO(_decode(data), newline="")))]
-    elif lowered.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise FileProblem(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from exc
-        tables = [
+    try:
+        check_table(name, data)  # size, type by name and content, XLSX expansion
+        if name.lower().endswith(".csv"):
+            tables = [_table(None, "", list(csv_rows(_decode(data))))]
+        else:
+            tables = _xlsx_tables(data)
+    except ValidationError as exc:
+        raise FileProblem(" ".join(exc.messages)) from exc
+    return sorted(tables, key=lambda t: ORDER.index(t.kind))
+
+
+def _xlsx_tables(data: bytes) -> list[Table]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise FileProblem(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from exc
+    try:
+        return [
             _table(
                 KIND_OF_SHEET.get(sheet.title),
                 _("工作表“%(sheet)s”") % {"sheet": sheet.title},
@@ -182,10 +192,8 @@ def read_tables(name: str, data: bytes) -> list[Table]:
             )
             for sheet in workbook.worksheets
         ]
+    finally:
         workbook.close()
-    else:
-        raise FileProblem(_("只接受 .csv 或 .xlsx 文件"))
-    return sorted(tables, key=lambda t: ORDER.index(t.kind))
 
 
 def headers(kind: str) -> list[str]:

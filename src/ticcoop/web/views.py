@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -73,7 +75,7 @@ def institution_edit(request: HttpRequest, credit_code: str | None = None) -> Ht
 def institution_delete(request: HttpRequest, credit_code: str) -> HttpResponse:
     institution = get_object_or_404(Institution, credit_code=credit_code)
     access_region_write(request.user, institution)
-    context = {"institution": institution}
+    context: dict[str, Any] = {"institution": institution}
     if request.method == "POST":
         try:
             services.delete_institution(request.user, institution)
