@@ -3,9 +3,11 @@ before it is inflated, CSV and argument limits give a message, NUL bytes are ref
 
 from __future__ import annotations
 
+import io
 import struct
 import time
 import tracemalloc
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from openpyxl import Workbook
 
 from ticcoop.accounts.roles import Role
 from ticcoop.assessments.models import Severity
@@ -52,21 +55,30 @@ def _deflated(text: bytes) -> tuple[bytes, int, int]:
 
 
 def xlsx_bomb(megabytes: int = 876) -> bytes:
-    """A workbook whose sheet declares ``megabytes`` MB of rows and is deflated to ~1/230 of
-    that: one MB of rows compressed once after a full flush repeats byte for byte."""
+    """A valid workbook whose one sheet declares ``megabytes`` MB of rows, deflated to ~1/290
+    of that: after a full flush, one MB of rows compresses to the same bytes every time."""
+    book = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.title = "机构"
+    workbook.save(book)
+    head = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    head += b"<sheetData>"
     chunk = ROW * (2**20 // len(ROW))
+    tail = b"</sheetData></worksheet>"
     packer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    piece = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
-    again = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
-    body = piece + again * (megabytes - 1) + packer.flush()
-    crc = 0
+    body = packer.compress(head) + packer.flush(zlib.Z_FULL_FLUSH)
+    body += (packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)) * megabytes
+    body += packer.compress(tail) + packer.flush()
+    crc = zlib.crc32(head)
     for _ in range(megabytes):
         crc = zlib.crc32(chunk, crc)
-    small = [
-        ("[Content_Types].xml", *_deflated(b"<Types/>")),
-        ("xl/workbook.xml", *_deflated(b"<workbook/>")),
-    ]
-    return _zip([*small, ("xl/worksheets/sheet1.xml", body, len(chunk) * megabytes, crc)])
+    size = len(head) + len(chunk) * megabytes + len(tail)
+    members = []
+    with zipfile.ZipFile(book) as source:
+        for name in source.namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                members.append((name, *_deflated(source.read(name))))
+    return _zip([*members, ("xl/worksheets/sheet1.xml", body, size, zlib.crc32(tail, crc))])
 
 
 def test_the_xlsx_bomb_is_refused_fast_and_small() -> None:
@@ -167,6 +179,8 @@ def test_a_nul_byte_in_a_form_field_is_refused() -> None:
     assert response.status_code == 200 and Institution.objects.count() == before
 
 
-def test_a_huge_verify_certificate_argument_is_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_huge_verify_certificate_argument_is_a_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["verify-certificate", "x" * 100_000, "--keys", "/nonexistent.json"]) == 2
     assert "过长" in capsys.readouterr().err
