@@ -179,3 +179,21 @@ def test_rectification_files_through_the_api_are_stored() -> None:
     assert response.status_code == 201, response.content
     assert [f["name"] for f in response.json()["files"]] == ["report.pdf"]
     assert EvidenceFile.objects.filter(rectification__nonconformity=nc).count() == 1
+
+
+def test_the_breakdown_matches_its_documented_schema() -> None:
+    import jsonschema_rs
+
+    from ticcoop.competitions.tests import factories as cf
+
+    document = Client().get("/api/openapi.json").json()
+    path = document["paths"]["/api/competitions/contestants/{contestant_id}/breakdown"]
+    reference = path["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    validator = jsonschema_rs.validator_for({**reference, "components": document["components"]})
+    running = cf.Running()
+    running.confirmed()
+    person = running.contestants["12"]
+    for user in (cf.institution_user(person.institution), running.organiser):
+        body = as_user(user).get(f"/api/competitions/contestants/{person.pk}/breakdown").json()
+        errors = [error.message for error in validator.iter_errors(body)]
+        assert not errors and body["result"]["total"]
