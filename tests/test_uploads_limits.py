@@ -176,7 +176,8 @@ def test_a_nul_byte_in_a_form_field_is_refused() -> None:
         "/institutions/new/",
         {"credit_code": factories.credit_code("13"), "name": "坏\x00名", "region": "13"},
     )
-    assert response.status_code == 200 and Institution.objects.count() == before
+    assert response.status_code == 400 and "NUL" in response.content.decode()
+    assert Institution.objects.count() == before
 
 
 def test_a_huge_verify_certificate_argument_is_a_message(
@@ -184,3 +185,11 @@ def test_a_huge_verify_certificate_argument_is_a_message(
 ) -> None:
     assert main(["verify-certificate", "x" * 100_000, "--keys", "/nonexistent.json"]) == 2
     assert "过长" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_a_path_or_query_is_a_400() -> None:
+    client = Client()
+    assert client.get("/institutions/", {"q": "a\x00b"}).status_code == 400
+    assert client.get("/api/institutions", {"q": "a\x00b"}).status_code in (400, 422)
+    assert client.get("/api/institutions/a%00b").status_code == 400

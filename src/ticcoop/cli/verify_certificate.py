@@ -98,8 +98,9 @@ def load_keys(path: str) -> PublicKeySet:
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if len(args.source) > MAX_SOURCE_CHARS:
+        length = len(args.source)
         print(
-            f"输入过长：{len(args.source)} 个字符，最多 {MAX_SOURCE_CHARS} 个（令牌、网址或文件路径）",
+            f"输入过长：{length} 个字符，最多 {MAX_SOURCE_CHARS} 个（令牌、网址或路径）",
             file=sys.stderr,
         )
         return EXIT_USAGE
