@@ -93,7 +93,7 @@ def test_markup_in_a_pt_round_renders_as_text(monkeypatch: pytest.MonkeyPatch) -
     rnd, actor = pf.closed_round()
     payload = " ".join(PAYLOADS)
     Round.objects.filter(pk=rnd.pk).update(title=payload, code="R<b>1</b>")
-    Scheme.objects.filter(pk=rnd.scheme_id).update(provider_name=payload, field=payload)
+    Scheme.objects.filter(pk=rnd.scheme_id).update(provider_name=payload, field=PAYLOADS[0])
     rnd.refresh_from_db()
     run = services.evaluate_round(actor, rnd, reason=payload)
     opened = _spy_reads(monkeypatch)
