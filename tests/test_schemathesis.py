@@ -12,11 +12,14 @@ Runs on whichever database ``DATABASE_URL`` names (SQLite by default, PostgreSQL
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 
@@ -49,7 +52,22 @@ def _user(role: str) -> User | None:
 
 
 @pytest.fixture
-def sessions(db: Any) -> list[tuple[str, dict[str, str]]]:
+def _keep_test_connection() -> Iterator[None]:
+    """Requests run through the WSGI handler, which closes a connection that is not in
+    autocommit (the test's transaction) at request start and end; Django's test Client
+    disconnects that handler in the same way (PostgreSQL would otherwise lose the test
+    transaction; SQLite's in-memory database ignores the close)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def sessions(db: Any, _keep_test_connection: None) -> list[tuple[str, dict[str, str]]]:
     """(role, cookies) for anonymous and each role: one generated request is sent as each, so
     the examples are generated once per operation, not once per role."""
     found = []
