@@ -16,7 +16,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 PAGE_SIZE = 25
-MAX_PAGE = 1_000_000  # as the API's ticcoop.schemas.MAX_PAGE
+#: The last page anyone may ask for (pages and API): 10⁶ pages is past any listing we keep, and
+#: the offset (page × size) stays far inside what SQLite and PostgreSQL accept.
+MAX_PAGE = 1_000_000
 
 
 def paginate(

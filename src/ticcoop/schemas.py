@@ -4,7 +4,6 @@
   it must fit a signed 64-bit column and no text may hold a NUL character, else the request is
   answered 422 naming the field — instead of an OverflowError deep in the database driver
   (SQLite) or a refused string literal (PostgreSQL), i.e. a 500.
-* :data:`Id` is a primary key: 1 … 2⁶³-1, documented in the OpenAPI document.
 * :class:`Pagination` is ninja's page-number pagination with a bounded page number.
 * :func:`existing` looks up the record a request names, 422 naming the field when none.
 """
@@ -19,16 +18,14 @@ from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import ValidationInfo, field_validator
 
+from ticcoop.pages import MAX_PAGE
+
 BIGINT_MAX = 2**63 - 1
 BIGINT_MIN = -(2**63)
-#: The last page anyone may ask for: 10⁶ pages of 50 rows is past any listing we keep, and the
-#: offset (page × size) stays far inside what SQLite and PostgreSQL accept.
-MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 200
 
 M = TypeVar("M", bound=Model)
 
-Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 PageNo = Annotated[int, Field(1, ge=1, le=MAX_PAGE)]
 
 
