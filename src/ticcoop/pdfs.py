@@ -1,5 +1,11 @@
 """Helpers shared by the apps' PDFs (ReportLab): the Chinese font, a vector QR code, the
-metadata that carries a signed token, and building a document to bytes.
+metadata that carries a signed token, user text in paragraphs, and building a document to bytes.
+
+Every value that a user typed (titles, names, reasons, addresses …) goes into a ReportLab
+``Paragraph`` through :func:`text` (or :func:`para`): a Paragraph parses its string as markup,
+so ``<img src="/etc/hostname">`` would make ReportLab open a server file and ``<a href=…>``
+would put a live link into an official document.  Table cells given as plain ``str`` are not
+parsed and need nothing.
 
 The font is STSong-Light, one of the standard Adobe-GB1 CID fonts built into ReportLab: it is
 referenced, not embedded (a composite font, ISO 32000-1 §9.7), so no font file is shipped.
@@ -10,13 +16,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 import segno
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 FONT = "STSong-Light"
 AUTHOR = "华北五地检验检测认证区域合作平台"
@@ -30,6 +38,17 @@ def register_font() -> None:
 
 
 register_font()
+
+
+def text(value: object) -> str:
+    """``value`` (user text) as Paragraph markup that prints exactly these characters:
+    ``&``, ``<`` and ``>`` escaped, so no tag or entity of the value is interpreted."""
+    return escape(str(value))
+
+
+def para(value: object, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph showing ``value`` (user text) literally."""
+    return Paragraph(text(value), style)
 
 
 class QrCode(Flowable):

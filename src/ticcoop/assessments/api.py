@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from ticcoop.assessments import queries, services
@@ -22,28 +22,29 @@ from ticcoop.assessments.schemas import (
     CatalogueOut,
     ConcludeIn,
     ExpertOut,
+    NcRectificationOut,
     NonconformityIn,
     NonconformityOut,
     OutcomeIn,
-    RectificationOut,
     ReviewIn,
     TeamIn,
 )
 from ticcoop.assessments.services.assessments import OutcomeRow, Plan
 from ticcoop.registry.models import Expert, Institution
 from ticcoop.registry.queries import sees_expert_ties
+from ticcoop.schemas import InSchema, Pagination
 
 router = Router(tags=["assessments"])
 
 
-class ExpertFilter(Schema):
+class ExpertFilter(InSchema):
     q: str = ""
     specialty: str = ""
     region: str = ""
     assessors_only: bool = False
 
 
-class AssessmentFilter(Schema):
+class AssessmentFilter(InSchema):
     region: str = ""
     status: str = ""
     institution: str = ""
@@ -85,7 +86,7 @@ def get_catalogue(request: HttpRequest, pk: int) -> CriteriaCatalogue:
 
 
 @router.get("/experts", response=list[ExpertOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_experts(request: HttpRequest, filters: Query[ExpertFilter]) -> Any:
     return queries.search_experts(
         filters.q,
@@ -97,7 +98,7 @@ def list_experts(request: HttpRequest, filters: Query[ExpertFilter]) -> Any:
 
 
 @router.get("", response=list[AssessmentOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_assessments(request: HttpRequest, filters: Query[AssessmentFilter]) -> Any:
     assessments = queries.readable_assessments(request.user)
     if filters.region:
@@ -131,7 +132,7 @@ def overdue(request: HttpRequest) -> Any:
 
 
 @router.get("/nonconformities", response=list[NonconformityOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_nonconformities(request: HttpRequest, status: str = "") -> Any:
     ncs = queries.readable_nonconformities(request.user)
     return ncs.filter(status=status) if status else ncs
@@ -143,7 +144,7 @@ def get_nonconformity(request: HttpRequest, pk: int) -> Nonconformity:
 
 
 @router.get(
-    "/nonconformities/{pk}/rectifications", response=list[RectificationOut], auth=django_auth
+    "/nonconformities/{pk}/rectifications", response=list[NcRectificationOut], auth=django_auth
 )
 def list_rectifications(request: HttpRequest, pk: int) -> Any:
     return _nc(request, pk).rectifications.prefetch_related("files")
@@ -151,14 +152,14 @@ def list_rectifications(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/nonconformities/{pk}/rectifications",
-    response={201: RectificationOut},
+    response={201: NcRectificationOut},
     auth=django_auth,
 )
 def submit_rectification(
     request: HttpRequest,
     pk: int,
     evidence: Form[str],
-    files: File[list[UploadedFile]] | None = None,
+    files: File[list[UploadedFile] | None] = None,
 ) -> Status[Any]:
     made = services.submit_rectification(request.user, _nc(request, pk), evidence, files or [])
     return Status(201, made)

@@ -7,6 +7,7 @@ from ninja import Schema
 
 from ticcoop.assessments.queries import assessment_allows_issue, is_overdue
 from ticcoop.registry.queries import sees_expert_ties
+from ticcoop.schemas import InSchema
 
 
 class ClauseOut(Schema):
@@ -147,7 +148,7 @@ class AssessmentDetailOut(AssessmentOut):
         return list(obj.outcomes.select_related("clause"))  # type: ignore[attr-defined]
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(InSchema):
     institution_credit_code: str
     kind: str
     catalogue_id: int
@@ -158,30 +159,30 @@ class AssessmentIn(Schema):
     leader: int | None = None
 
 
-class TeamIn(Schema):
+class TeamIn(InSchema):
     team: list[int]
     leader: int | None = None
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(InSchema):
     clause: str
     outcome: str
     note: str = ""
 
 
-class ConcludeIn(Schema):
+class ConcludeIn(InSchema):
     conclusion: str
     summary: str = ""
 
 
-class NonconformityIn(Schema):
+class NonconformityIn(InSchema):
     clause: str
     description: str
     severity: str
     deadline: date | None = None
 
 
-class RectificationOut(Schema):
+class NcRectificationOut(Schema):
     id: int
     evidence: str
     submitted_at: datetime
@@ -227,5 +228,5 @@ class NonconformityOut(Schema):
         return is_overdue(obj)  # type: ignore[arg-type]
 
 
-class ReviewIn(Schema):
+class ReviewIn(InSchema):
     note: str = ""

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from ticcoop.assessments.models import Assessment
@@ -12,24 +12,25 @@ from ticcoop.certificates.models import Certificate
 from ticcoop.certificates.schemas import (
     CertificateDetailOut,
     CertificatePageOut,
+    CertificateVerifyOut,
     ExtendIn,
     IssueIn,
     ReasonIn,
     ScopeChangeIn,
-    VerifyOut,
     VersionOut,
 )
 from ticcoop.certificates.scope import ScopeRow
 from ticcoop.registry.models import Institution
+from ticcoop.schemas import InSchema, PageNo
 
 router = Router(tags=["certificates"])
 
 
-class CertificateFilter(Schema):
+class CertificateFilter(InSchema):
     q: str = ""
     region: str = ""
     status: str = ""
-    page: int = Field(1, ge=1)
+    page: PageNo = 1
 
 
 def _certificate(number: str) -> Certificate:
@@ -47,7 +48,7 @@ def search(request: HttpRequest, filters: Query[CertificateFilter]) -> Any:
     return queries.search_page(filters.q, filters.region, filters.status, filters.page, 50)
 
 
-@router.get("/verify", response=VerifyOut)
+@router.get("/verify", response=CertificateVerifyOut)
 def verify(request: HttpRequest, token: str) -> Any:
     """Signature of a printed token + the certificate's current status from the database."""
     certificate = queries.certificate_for_token(token)

@@ -6,7 +6,6 @@ of the verify URL with the signed token, the token as text and in the PDF metada
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -23,7 +22,7 @@ from reportlab.platypus import (
 
 from ticcoop.certificates import signed
 from ticcoop.certificates.models import Certificate, CertificateStatus, CertificateVersion
-from ticcoop.pdfs import FONT, QrCode, Watermark, build_pdf, token_metadata
+from ticcoop.pdfs import FONT, QrCode, Watermark, build_pdf, text, token_metadata
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=22, leading=30, alignment=1)
 HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=14, leading=20, alignment=1)
@@ -46,7 +45,7 @@ def _facts(certificate: Certificate, version: CertificateVersion) -> Table:
         ("版本", f"第{version.number}版（{version.get_action_display()}）"),
         ("发证机关", issuer),
     ]
-    data = [[Paragraph(k, BODY), Paragraph(escape(v), BODY)] for k, v in rows]
+    data = [[Paragraph(k, BODY), Paragraph(text(v), BODY)] for k, v in rows]
     table = Table(data, colWidths=[40 * mm, 120 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
@@ -58,7 +57,7 @@ def _scope_table(version: CertificateVersion) -> Table:
     for index, row in enumerate(version.scope, start=1):
         standard = row["standard_code"] + (f" {row['clause']}" if row.get("clause") else "")
         cells = [str(index), row["category"], row["product"], row["parameter"], standard]
-        data.append([Paragraph(escape(c), CELL) for c in [*cells, row.get("limits", "")]])
+        data.append([Paragraph(text(c), CELL) for c in [*cells, row.get("limits", "")]])
     widths = [10 * mm, 22 * mm, 32 * mm, 32 * mm, 42 * mm, 32 * mm]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -124,8 +123,8 @@ def render_certificate_pdf(
         Spacer(1, 6 * mm),
         QrCode(url, 45 * mm),
         Paragraph("扫码核验：证书当前状态以核验页面为准（撤销、暂停会即时显示）。", SMALL),
-        Paragraph(f"核验网址：{escape(url)}", SMALL),
-        Paragraph(f"签名令牌：{escape(version.token)}", SMALL),
+        Paragraph(f"核验网址：{text(url)}", SMALL),
+        Paragraph(f"签名令牌：{text(version.token)}", SMALL),
         PageBreak(),
         Paragraph(
             f"附表：能力范围（证书编号 {certificate.number}，第{version.number}版）", HEADING

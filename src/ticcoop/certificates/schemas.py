@@ -5,8 +5,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from ticcoop.schemas import InSchema
 
-class ScopeRowSchema(Schema):
+
+class ScopeRowSchema(InSchema):
     category: str
     product: str
     parameter: str
@@ -78,7 +80,7 @@ class CertificateDetailOut(CertificateOut):
         return list(obj.scope.all())
 
 
-class IssueIn(Schema):
+class IssueIn(InSchema):
     credit_code: str
     number: str
     issue_date: date
@@ -87,21 +89,21 @@ class IssueIn(Schema):
     national: bool = False
 
 
-class ReasonIn(Schema):
+class ReasonIn(InSchema):
     reason: str
 
 
-class ExtendIn(Schema):
+class ExtendIn(InSchema):
     application_date: date | None = None
     reason: str = ""
 
 
-class ScopeChangeIn(Schema):
+class ScopeChangeIn(InSchema):
     scope: list[ScopeRowSchema]
     reason: str
 
 
-class VerifyOut(Schema):
+class CertificateVerifyOut(Schema):
     signature_valid: bool
     detail: str
     number: str | None = None

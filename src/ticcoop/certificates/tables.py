@@ -6,7 +6,6 @@ them, recognised by its header row.  Row numbers are the spreadsheet's (header =
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,9 +13,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+
+from ticcoop import exports
+from ticcoop.uploads import check_table, csv_rows
 
 INSTITUTIONS, CERTIFICATES, SCOPES = "institutions", "certificates", "scopes"
 
@@ -104,7 +107,8 @@ def _text(value: Any, name: str) -> str:
         return f"{value:012d}"  # Excel drops leading zeros of numeric cells
     if isinstance(value, int) and name == "region":
         return f"{value:02d}"
-    return str(value).strip()
+    # A cell our export neutralised ('=…) reads back as the value it was (round trip).
+    return exports.restore(str(value).strip())
 
 
 def _kind_of(headers: Sequence[str]) -> str | None:
@@ -163,15 +167,24 @@ def _decode(data: bytes) -> str:
 
 def read_tables(name: str, data: bytes) -> list[Table]:
     """Parse an uploaded file into tables, institutions first; raises FileProblem."""
-    lowered = name.lower()
-    if lowered.endswith(".csv"):
-        tables = [_table(None, "", csv.reader(io.StringIO(_decode(data), newline="")))]
-    elif lowered.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise FileProblem(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from exc
-        tables = [
+    try:
+        check_table(name, data)  # size, type by name and content, XLSX expansion
+        if name.lower().endswith(".csv"):
+            tables = [_table(None, "", list(csv_rows(_decode(data))))]
+        else:
+            tables = _xlsx_tables(data)
+    except ValidationError as exc:
+        raise FileProblem(" ".join(exc.messages)) from exc
+    return sorted(tables, key=lambda t: ORDER.index(t.kind))
+
+
+def _xlsx_tables(data: bytes) -> list[Table]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise FileProblem(_("无法读取 XLSX 文件：%(error)s") % {"error": exc}) from exc
+    try:
+        return [
             _table(
                 KIND_OF_SHEET.get(sheet.title),
                 _("工作表“%(sheet)s”") % {"sheet": sheet.title},
@@ -179,10 +192,8 @@ def read_tables(name: str, data: bytes) -> list[Table]:
             )
             for sheet in workbook.worksheets
         ]
+    finally:
         workbook.close()
-    else:
-        raise FileProblem(_("只接受 .csv 或 .xlsx 文件"))
-    return sorted(tables, key=lambda t: ORDER.index(t.kind))
 
 
 def headers(kind: str) -> list[str]:
@@ -190,24 +201,13 @@ def headers(kind: str) -> list[str]:
 
 
 def write_csv(kind: str, rows: Iterable[Sequence[str]]) -> bytes:
-    """UTF-8 with BOM (opens correctly in Excel)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers(kind))
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """UTF-8 with BOM (opens correctly in Excel); cells neutralised by ticcoop.exports."""
+    return exports.csv_bytes(headers(kind), rows, bom=True)
 
 
 def write_xlsx(tables: dict[str, Iterable[Sequence[str]]]) -> bytes:
-    """One sheet per kind; every cell is text (no lost leading zeros, no date guessing)."""
-    workbook = Workbook(write_only=True)
-    for kind in ORDER:
-        if kind not in tables:
-            continue
-        sheet = workbook.create_sheet(SHEETS[kind])
-        sheet.append(headers(kind))
-        for row in tables[kind]:
-            sheet.append([str(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """One sheet per kind; every cell is text (no lost leading zeros, no date guessing, no
+    formulas: ticcoop.exports)."""
+    return exports.xlsx_bytes(
+        (SHEETS[kind], headers(kind), tables[kind]) for kind in ORDER if kind in tables
+    )

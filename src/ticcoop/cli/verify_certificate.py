@@ -28,6 +28,9 @@ DEFAULT_KEYS = "ticcoop-keys.json"
 #: A token anywhere in text or bytes (base64url parts; the verifier does the strict checks).
 TOKEN_PATTERN = re.compile(rb"TC1(?:-SM2)?\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*\.[0-9A-Za-z_-]*")
 MAX_PDF_BYTES = 50 * 1024 * 1024
+#: A token is under 2,000 characters and a URL or path well under this; a longer argument is
+#: refused with a message (the file system would refuse it as a name with a traceback).
+MAX_SOURCE_CHARS = 8192
 
 LABELS = {
     "no": "证书编号",
@@ -71,7 +74,11 @@ def extract_token(source: str) -> tuple[str | None, str]:
     if text.startswith(("TC1.", "TC1-SM2.")):
         return text, "命令行"
     path = Path(source)
-    if path.is_file():
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name too long or with a NUL byte is no file of ours
+        is_file = False
+    if is_file:
         if path.stat().st_size > MAX_PDF_BYTES:
             return None, f"文件 {path} 过大"
         found = tokens_in(path.read_bytes())
@@ -90,6 +97,13 @@ def load_keys(path: str) -> PublicKeySet:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    if len(args.source) > MAX_SOURCE_CHARS:
+        length = len(args.source)
+        print(
+            f"输入过长：{length} 个字符，最多 {MAX_SOURCE_CHARS} 个（令牌、网址或路径）",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         keyset = load_keys(args.keys)
     except OSError as exc:

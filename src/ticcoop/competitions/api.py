@@ -13,15 +13,16 @@ from ticcoop.competitions.compute import team_rankings
 from ticcoop.competitions.models import Appeal, Competition, Contestant, Judge, Stage
 from ticcoop.competitions.schemas import (
     ActionIn,
-    AnswerIn,
+    AppealAnswerIn,
     AppealIn,
     AppealOut,
+    AwardVerifyOut,
     BlindResultIn,
     BreakdownOut,
+    CompetitionDecisionIn,
     CompetitionDetailOut,
     CompetitionOut,
     ContestantOut,
-    DecisionIn,
     ImportOut,
     JudgeScoreIn,
     JudgeSheetOut,
@@ -29,7 +30,6 @@ from ticcoop.competitions.schemas import (
     RecordOut,
     RegistrationIn,
     TheoryScoreIn,
-    VerifyOut,
 )
 
 router = Router(tags=["competitions"])
@@ -68,7 +68,7 @@ def register(request: HttpRequest, competition_id: int, payload: RegistrationIn)
 
 
 @router.post("/contestants/{int:contestant_id}/decision", response=ContestantOut, auth=django_auth)
-def decide(request: HttpRequest, contestant_id: int, payload: DecisionIn) -> Contestant:
+def decide(request: HttpRequest, contestant_id: int, payload: CompetitionDecisionIn) -> Contestant:
     contestant = get_object_or_404(Contestant, pk=contestant_id)
     return services.decide_contestant(
         request.user, contestant, approve=payload.approve, note=payload.note
@@ -219,12 +219,12 @@ def file_appeal(request: HttpRequest, contestant_id: int, payload: AppealIn) -> 
 
 
 @router.post("/appeals/{int:appeal_id}/answer", response=AppealOut, auth=django_auth)
-def answer_appeal(request: HttpRequest, appeal_id: int, payload: AnswerIn) -> Appeal:
+def answer_appeal(request: HttpRequest, appeal_id: int, payload: AppealAnswerIn) -> Appeal:
     appeal = get_object_or_404(Appeal, pk=appeal_id)
     return services.answer_appeal(request.user, appeal, payload.outcome, payload.answer)
 
 
-@router.get("/awards/verify", response=VerifyOut)
+@router.get("/awards/verify", response=AwardVerifyOut)
 def verify_award(request: HttpRequest, t: str) -> dict[str, Any]:
     check = queries.check_award_token(t)
     return {

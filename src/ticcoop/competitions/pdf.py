@@ -6,7 +6,6 @@ CID font STSong-Light, a vector QR code of the verify URL carrying the signed to
 from __future__ import annotations
 
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from django.urls import reverse
 from reportlab.lib.pagesizes import A4, landscape
@@ -16,7 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from ticcoop.certificates.pdf import BODY, HEADING, SMALL, TITLE
 from ticcoop.certificates.signed import public_base_url
 from ticcoop.competitions.models import Award, Medal
-from ticcoop.pdfs import QrCode, build_pdf, token_metadata
+from ticcoop.pdfs import QrCode, build_pdf, text, token_metadata
 
 
 def verify_url(token: str, base_url: str | None = None) -> str:
@@ -33,7 +32,7 @@ def render_award_pdf(award: Award, base_url: str | None = None) -> bytes:
         Paragraph("荣 誉 证 书", TITLE),
         Spacer(1, 8 * mm),
         Paragraph(
-            escape(
+            text(
                 f"{contestant.person_name}（{contestant.institution.name}）："
                 f"在{competition.year}年{competition.title}{contestant.discipline.name}项目中"
                 f"获得第{award.rank}名，荣获{Medal(award.medal).label}。特发此证，以资鼓励。"
@@ -41,12 +40,12 @@ def render_award_pdf(award: Award, base_url: str | None = None) -> bytes:
             HEADING,
         ),
         Spacer(1, 6 * mm),
-        Paragraph(f"证书编号：{escape(award.number)}", BODY),
-        Paragraph(f"主办单位：{escape(organiser)}市场监督管理局（华北五地检验检测技能比武）", BODY),
+        Paragraph(f"证书编号：{text(award.number)}", BODY),
+        Paragraph(f"主办单位：{text(organiser)}市场监督管理局（华北五地检验检测技能比武）", BODY),
         Spacer(1, 4 * mm),
         QrCode(url, 38 * mm),
         Paragraph("扫码核验证书真伪（数字签名）。", SMALL),
-        Paragraph(f"核验网址：{escape(url)}", SMALL),
+        Paragraph(f"核验网址：{text(url)}", SMALL),
     ]
     return build_pdf(
         story,

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Schema
 
+from ticcoop.schemas import InSchema
+
 
 class DisciplineOut(Schema):
     id: int
@@ -47,7 +49,7 @@ class CompetitionDetailOut(CompetitionOut):
         return list(obj.disciplines.all())
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(InSchema):
     discipline: str  # discipline code, e.g. "HX"
     person_name: str
     staff_number: str
@@ -76,29 +78,29 @@ class ContestantOut(Schema):
         return str(obj.discipline.code)
 
 
-class DecisionIn(Schema):
+class CompetitionDecisionIn(InSchema):
     approve: bool
     note: str = ""
 
 
-class ActionIn(Schema):
+class ActionIn(InSchema):
     appeal_deadline: datetime | None = None
 
 
-class TheoryScoreIn(Schema):
+class TheoryScoreIn(InSchema):
     number: str
     score: Decimal
     submitted_at: datetime | None = None
     reason: str = ""
 
 
-class BlindResultIn(Schema):
+class BlindResultIn(InSchema):
     number: str
     value: float
     reason: str = ""
 
 
-class JudgeScoreIn(Schema):
+class JudgeScoreIn(InSchema):
     judge_id: int
     number: str
     item_scores: list[float] | None = None
@@ -115,7 +117,7 @@ class ImportOut(Schema):
     imported: int
 
 
-class ResultOut(Schema):
+class CompetitionResultOut(Schema):
     rank: int
     contestant_id: int  # fetch the breakdown: /contestants/{contestant_id}/breakdown
     number: str
@@ -189,23 +191,23 @@ class JudgeSheetOut(Schema):
 
 class RankingOut(Schema):
     published: bool
-    individuals: list[ResultOut]
+    individuals: list[CompetitionResultOut]
     institutions: list[TeamOut]
     regions: list[TeamOut]
 
 
 class BreakdownOut(Schema):
     contestant: ContestantOut
-    result: ResultOut | None
+    result: CompetitionResultOut | None
     detail: dict[str, Any]
     stage_numbers: dict[str, str]
 
 
-class AppealIn(Schema):
+class AppealIn(InSchema):
     text: str
 
 
-class AnswerIn(Schema):
+class AppealAnswerIn(InSchema):
     outcome: str
     answer: str
 
@@ -219,7 +221,7 @@ class AppealOut(Schema):
     answered_at: datetime | None
 
 
-class VerifyOut(Schema):
+class AwardVerifyOut(Schema):
     valid: bool
     error: str
     issuer: str

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ticcoop.uploads import check_table, csv_rows
+
 MAX_ROWS = 5000
 
 
 def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     """(row number as shown in the file, {header: cell text}) for every non-empty data row."""
+    check_table(filename, data)  # size, type by name and content, XLSX expansion
     name = filename.lower()
     if name.endswith(".xlsx"):
         grid = _xlsx_rows(data)
@@ -22,7 +24,7 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError({"file": _("CSV 文件必须为 UTF-8 编码")}) from exc
-        grid = list(csv.reader(io.StringIO(text)))
+        grid = list(csv_rows(text))
     else:
         raise ValidationError({"file": _("只支持 .csv 或 .xlsx 文件")})
     if not grid:

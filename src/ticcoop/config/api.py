@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
@@ -11,6 +12,7 @@ from ticcoop.certificates.api import router as certificates_router
 from ticcoop.competitions.api import router as competitions_router
 from ticcoop.disclosure.api import router as disclosure_router
 from ticcoop.inspections.api import router as inspections_router
+from ticcoop.pages import referring, still_referred_message
 from ticcoop.proficiency.api import router as proficiency_router
 from ticcoop.regions.api import router as regions_router
 from ticcoop.registry.api import router as registry_router
@@ -46,4 +48,31 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(ValidationError)
 def validation_failed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+
+
+# The handlers below are the last line: input the schemas could not check (a key that names
+# no record, a record others still refer to, a number no column holds) is answered 4xx with
+# what was wrong, never a 500.  Endpoints that know the field name raise ValidationError.
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def missing_record(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+    name = type(exc).__qualname__.split(".")[0].lower()  # "Region.DoesNotExist" → "region"
+    errors = {name: [f"no such {name}"]}
+    return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+
+
+@api.exception_handler(ProtectedError)
+@api.exception_handler(RestrictedError)
+def still_referred_to(request: HttpRequest, exc: ProtectedError | RestrictedError) -> HttpResponse:
+    found = referring(exc)
+    return api.create_response(
+        request, {"detail": still_referred_message(found), "referred_by": found}, status=409
+    )
+
+
+@api.exception_handler(OverflowError)
+def number_out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    errors = {"__all__": ["a number is out of range (signed 64-bit)"]}
     return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ticcoop.config.middleware.SiteLanguageMiddleware",
+    "ticcoop.config.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +167,22 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # --- end of Content-Security-Policy -------------------------------------------------------------
+
+# --- Uploads (issue 11) -------------------------------------------------------------------
+# Django keeps at most this much of a request body in memory (form fields, JSON; files are
+# not counted); a file larger than FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, stated so it is seen
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Ours (ticcoop.uploads): evidence files are at most uploads.MAX_FILE_BYTES (20 MB) each; an
+# uploaded table (registry, PT results, scores) at most TICCOOP_MAX_TABLE_UPLOAD_BYTES; an XLSX
+# may declare at most TICCOOP_MAX_XLSX_UNCOMPRESSED_BYTES in all, and no member over 1 MB may
+# expand more than TICCOOP_MAX_XLSX_RATIO times (sheet XML compresses 5-30x in practice).
+TICCOOP_MAX_TABLE_UPLOAD_BYTES = 50 * 2**20
+TICCOOP_MAX_XLSX_UNCOMPRESSED_BYTES = 300 * 2**20
+TICCOOP_MAX_XLSX_RATIO = 100
+# -------------------------------------------------------------------------------------------
+
 
 # Audit trail: every model change is logged unless excluded here (django-auditlog).
 AUDITLOG_INCLUDE_ALL_MODELS = True

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from ticcoop.disclosure import dashboard, opendata, queries, search
-from ticcoop.disclosure.schemas import DrawOut, ResultOut
+from ticcoop.disclosure.schemas import DrawOut, PublishedResultOut
 from ticcoop.supervision import queries as supervision
 from ticcoop.supervision.models import Batch
 
@@ -46,7 +46,7 @@ def draw(request: HttpRequest, pk: int) -> Any:
     return _draw(queries.public_batch(pk))
 
 
-@router.get("/results", response=list[ResultOut])
+@router.get("/results", response=list[PublishedResultOut])
 def results(request: HttpRequest) -> Any:
     """Published inspection results (every version; corrections carry their reason).
 

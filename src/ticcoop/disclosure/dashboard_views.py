@@ -160,8 +160,7 @@ def table_data(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _attachment(content: bytes, name: str) -> HttpResponse:
-    """Open-data CSV as UTF-8 with a BOM: Excel on Chinese Windows otherwise reads it as GBK
-    and shows mojibake; csv readers take it with encoding "utf-8-sig"."""
-    response = HttpResponse(opendata.UTF8_BOM + content, content_type="text/csv; charset=utf-8")
+    """Open-data CSV (UTF-8 with a BOM, see opendata._csv) as a download."""
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

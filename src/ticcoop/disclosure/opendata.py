@@ -7,10 +7,9 @@ given by their code and their Chinese (and English) name.  Shares are fractions 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from ticcoop import exports
 from ticcoop.disclosure.dashboard import Dashboard, Table
 
 LONG_FIELDS = [
@@ -24,9 +23,6 @@ LONG_FIELDS = [
     "region_name_zh",
     "value",
 ]
-
-#: Open-data CSVs start with a UTF-8 byte-order mark (README: Excel on Chinese Windows).
-UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def as_json(board: Dashboard) -> dict[str, Any]:
@@ -60,11 +56,9 @@ def as_json(board: Dashboard) -> dict[str, Any]:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")  # no BOM, like the other open-data files
+    # Open-data CSVs start with a UTF-8 byte-order mark: Excel on Chinese Windows otherwise
+    # reads them as GBK and shows mojibake; csv readers take them with "utf-8-sig" (README).
+    return exports.csv_bytes(header, rows, bom=True)
 
 
 def long_csv(board: Dashboard) -> bytes:

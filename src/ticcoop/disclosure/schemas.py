@@ -17,7 +17,7 @@ class DrawOut(Schema):
     inspectors_url: str
 
 
-class ResultOut(Schema):
+class PublishedResultOut(Schema):
     id: int
     url: str
     batch: str

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from ticcoop import exports
 from ticcoop.disclosure import queries, search
-from ticcoop.disclosure.opendata import UTF8_BOM
 from ticcoop.pages import paginate
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
@@ -120,13 +117,9 @@ def results_data(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = queries.result_rows(filters)
     if fmt == "json":
         return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})
-    buffer = io.StringIO()
     fields = list(rows[0]) if rows else ["batch", "target_code", "result"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    # UTF-8 with a BOM for Excel, like the dashboard's open data (dashboard_views._attachment).
-    body = UTF8_BOM + buffer.getvalue().encode("utf-8")
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    # UTF-8 with a BOM for Excel, like the dashboard's open data.
+    content = exports.csv_bytes(fields, ([row[f] for f in fields] for row in rows), bom=True)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="results.csv"'
     return response

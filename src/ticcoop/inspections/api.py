@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from ticcoop.assessments.models import CriteriaClause
@@ -38,6 +38,7 @@ from ticcoop.inspections.schemas import (
     DrawIn,
     FindingIn,
     FindingOut,
+    FindingRectificationOut,
     HandoverIn,
     HandoverOut,
     InspectionIn,
@@ -47,13 +48,13 @@ from ticcoop.inspections.schemas import (
     OptionalTextIn,
     PlanOut,
     ProblemCountOut,
-    RectificationOut,
     TargetOut,
     TextIn,
 )
 from ticcoop.inspections.services import campaigns, findings, joint
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution
+from ticcoop.schemas import Pagination
 
 router = Router(tags=["inspections"])
 PAGE_SIZE = 50
@@ -71,7 +72,7 @@ def _regions(codes: list[str]) -> list[Region]:
 
 
 @router.get("/campaigns", response=list[CampaignOut])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_campaigns(request: HttpRequest) -> Any:
     return Campaign.objects.select_related("organiser")
 
@@ -156,7 +157,7 @@ def record_finding(request: HttpRequest, pk: int, payload: FindingIn) -> Status[
 
 
 @router.get("/findings", response=list[FindingOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_findings(request: HttpRequest, status: str = "") -> Any:
     found = visible_findings(request.user)
     return found.filter(status=status) if status else found
@@ -167,7 +168,9 @@ def get_finding(request: HttpRequest, pk: int) -> Finding:
     return access_finding(request.user, get_object_or_404(Finding, pk=pk))
 
 
-@router.post("/findings/{pk}/rectifications", response={201: RectificationOut}, auth=django_auth)
+@router.post(
+    "/findings/{pk}/rectifications", response={201: FindingRectificationOut}, auth=django_auth
+)
 def submit_rectification(request: HttpRequest, pk: int, payload: TextIn) -> Status[Any]:
     finding = access_finding(request.user, get_object_or_404(Finding, pk=pk))
     return Status(201, findings.submit_finding_rectification(request.user, finding, payload.text))
@@ -199,7 +202,7 @@ class _CaseLibrary:
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def cases(
     request: HttpRequest, q: str = "", clause: str = "", field: str = "", region: str = ""
 ) -> Any:
@@ -216,7 +219,7 @@ def case_counts(request: HttpRequest) -> Any:
 
 
 @router.get("/joint", response=list[JointTaskOut], auth=django_auth)
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pagination, page_size=PAGE_SIZE)
 def list_joint(request: HttpRequest) -> Any:
     return visible_joint_tasks(request.user)
 

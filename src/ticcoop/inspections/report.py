@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from ticcoop.assessments.models import Severity
 from ticcoop.inspections.models import Campaign, CampaignTarget, FindingStatus, TargetStatus
 from ticcoop.inspections.queries import findings_of_campaign, overdue
-from ticcoop.pdfs import FONT, build_pdf
+from ticcoop.pdfs import FONT, build_pdf, text
 
 
 @dataclass
@@ -137,7 +137,7 @@ def summary_pdf(summary: Summary) -> bytes:
         return made
 
     story: list[Any] = [
-        Paragraph(_("%(title)s 总结报告") % {"title": str(campaign)}, styles["Title"]),
+        Paragraph(_("%(title)s 总结报告") % {"title": text(campaign)}, styles["Title"]),
         Paragraph(
             _(
                 "抽中机构 %(t)d 家，已检查 %(i)d 家；发现问题 %(f)d 个，"
@@ -153,7 +153,9 @@ def summary_pdf(summary: Summary) -> bytes:
             },
             styles["Normal"],
         ),
-        Paragraph(_("公开随机种子：%(seed)s") % {"seed": campaign.seed or "—"}, styles["Normal"]),
+        Paragraph(
+            _("公开随机种子：%(seed)s") % {"seed": text(campaign.seed or "—")}, styles["Normal"]
+        ),
         Spacer(1, 8),
         Paragraph(_("检查对子"), styles["Heading2"]),
         table(

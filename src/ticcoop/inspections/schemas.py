@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from ticcoop.schemas import InSchema
+
 
 class PairOut(Schema):
     inspecting: str
@@ -88,7 +90,7 @@ class CampaignDetailOut(CampaignOut):
         )
 
 
-class CampaignIn(Schema):
+class CampaignIn(InSchema):
     year: int
     title: str
     participants: list[str]
@@ -104,17 +106,17 @@ class CampaignIn(Schema):
     previous_id: int | None = None
 
 
-class DrawIn(Schema):
+class DrawIn(InSchema):
     seed: str = ""
 
 
-class InspectionIn(Schema):
+class InspectionIn(InSchema):
     inspected: bool = True
     inspected_on: date | None = None
     summary: str = ""
 
 
-class FindingIn(Schema):
+class FindingIn(InSchema):
     clause_id: int
     description: str
     severity: str
@@ -148,19 +150,19 @@ class FindingOut(Schema):
         return bool(obj.is_overdue())  # type: ignore[attr-defined]
 
 
-class TextIn(Schema):
+class TextIn(InSchema):
     text: str
 
 
-class OptionalTextIn(Schema):
+class OptionalTextIn(InSchema):
     text: str = ""
 
 
-class NoteIn(Schema):
+class NoteIn(InSchema):
     note: str = ""
 
 
-class RectificationOut(Schema):
+class FindingRectificationOut(Schema):
     id: int
     finding_id: int
     text: str
@@ -189,7 +191,7 @@ class ProblemCountOut(Schema):
     by_region: dict[str, int]
 
 
-class JointTaskIn(Schema):
+class JointTaskIn(InSchema):
     title: str
     kind: str
     participants: list[str]
@@ -201,7 +203,7 @@ class JointTaskIn(Schema):
     institution_code: str = ""
 
 
-class ParticipantOut(Schema):
+class JointParticipantOut(Schema):
     region: str
     accepted_at: datetime | None
 
@@ -221,7 +223,7 @@ class JointTaskOut(Schema):
     planned_start: date
     planned_end: date
     report: str
-    participants: list[ParticipantOut]
+    participants: list[JointParticipantOut]
     members: list[int]
 
     @staticmethod
@@ -237,7 +239,7 @@ class JointTaskOut(Schema):
         return [m.expert_id for m in obj.members.all()]  # type: ignore[attr-defined]
 
 
-class HandoverIn(Schema):
+class HandoverIn(InSchema):
     to_region: str
     summary: str
 

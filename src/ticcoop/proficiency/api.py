@@ -22,18 +22,18 @@ from ticcoop.proficiency.models import (
 )
 from ticcoop.proficiency.schemas import (
     ActionOut,
-    AnswerIn,
     CheckIn,
     CheckOut,
-    DecisionIn,
     EnrolIn,
     EvaluateIn,
     EvaluationOut,
     KeyRow,
     ParticipantOut,
+    PtAnswerIn,
+    PtDecisionIn,
+    PtResultOut,
+    PtResultsIn,
     ReferenceIn,
-    ResultOut,
-    ResultsIn,
     RoundIn,
     RoundOut,
     SchemeIn,
@@ -42,6 +42,7 @@ from ticcoop.proficiency.schemas import (
 )
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
+from ticcoop.schemas import existing
 
 router = Router(tags=["proficiency"])
 
@@ -66,7 +67,7 @@ def round_out(r: Round) -> dict[str, Any]:
 
 
 def result_out(r: Result) -> dict[str, Any]:
-    return {f: getattr(r, f) for f in ResultOut.model_fields} | {"measurand": r.measurand.name}
+    return {f: getattr(r, f) for f in PtResultOut.model_fields} | {"measurand": r.measurand.name}
 
 
 @router.get("/schemes", response=list[SchemeOut])
@@ -80,7 +81,7 @@ def create_scheme(request: HttpRequest, body: SchemeIn) -> Any:
     data = body.dict(exclude={"measurands", "organising_region"})
     code = body.organising_region
     region = (
-        Region.objects.get(code=code)
+        existing(Region.objects.filter(code=code), "organising_region")
         if code
         else get_object_or_404(Region, pk=region_id_of_user(request.user))
     )
@@ -177,8 +178,8 @@ def _own(request: HttpRequest, round_: Round, code: str | None) -> Any:
     return participant
 
 
-@router.post("/rounds/{pk}/results", auth=django_auth, response={201: list[ResultOut]})
-def submit_results(request: HttpRequest, pk: int, body: ResultsIn, code: str = "") -> Any:
+@router.post("/rounds/{pk}/results", auth=django_auth, response={201: list[PtResultOut]})
+def submit_results(request: HttpRequest, pk: int, body: PtResultsIn, code: str = "") -> Any:
     """Results of the user's institution (or ``?code=`` for the organiser, on its behalf)."""
     participant = _own(request, get_object_or_404(Round, pk=pk), code)
     entries = [
@@ -188,14 +189,14 @@ def submit_results(request: HttpRequest, pk: int, body: ResultsIn, code: str = "
     return Status(201, [result_out(r) for r in saved])
 
 
-@router.post("/rounds/{pk}/results/upload", auth=django_auth, response={201: list[ResultOut]})
+@router.post("/rounds/{pk}/results/upload", auth=django_auth, response={201: list[PtResultOut]})
 def upload_results(request: HttpRequest, pk: int, file: UploadedFile = File(...)) -> Any:  # noqa: B008
     participant = _own(request, get_object_or_404(Round, pk=pk), None)
     saved = services.upload_results(request.user, participant, file.name or "", file.read())
     return Status(201, [result_out(r) for r in saved])
 
 
-@router.get("/rounds/{pk}/results", auth=django_auth, response=list[ResultOut])
+@router.get("/rounds/{pk}/results", auth=django_auth, response=list[PtResultOut])
 def own_results(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     """Every version the user's institution submitted (old versions are kept)."""
     participant = _own(request, get_object_or_404(Round, pk=pk), None)
@@ -225,7 +226,7 @@ def record_item_check(request: HttpRequest, pk: int, body: CheckIn) -> Any:
 
 
 @router.post("/item-checks/{pk}/decision", auth=django_auth, response=CheckOut)
-def decide_item_check(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def decide_item_check(request: HttpRequest, pk: int, body: PtDecisionIn) -> Any:
     check = get_object_or_404(ItemCheck, pk=pk)
     return check_out(services.decide_item_check(request.user, check, body.decision, body.reason))
 
@@ -300,7 +301,7 @@ def list_actions(request: HttpRequest, show: str = "open") -> list[dict[str, Any
 
 
 @router.post("/actions/{pk}/answer", auth=django_auth, response=ActionOut)
-def answer_action(request: HttpRequest, pk: int, body: AnswerIn) -> Any:
+def answer_action(request: HttpRequest, pk: int, body: PtAnswerIn) -> Any:
     action = get_object_or_404(queries.actions_for(request.user), pk=pk)
     services.answer_action(
         request.user,

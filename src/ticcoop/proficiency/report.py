@@ -27,7 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ticcoop.pdfs import FONT, build_pdf
+from ticcoop.pdfs import FONT, build_pdf, para, text
 from ticcoop.proficiency import labels
 from ticcoop.proficiency.charts import ChartData, chart_text, report_image
 from ticcoop.proficiency.models import (
@@ -102,10 +102,10 @@ def _summary(run: EvaluationRun, evaluations: list[MeasurandEvaluation]) -> list
     if run.min_participants_override:
         facts.append(("参加者不足仍评价的理由", run.min_participants_override))
     story: list[Flowable] = [
-        Paragraph(f"能力验证结果报告<br/>{round_.code}", TITLE),
+        Paragraph(f"能力验证结果报告<br/>{text(round_.code)}", TITLE),
         Spacer(1, 6 * mm),
         Table(
-            [[Paragraph(k, SMALL), Paragraph(v, SMALL)] for k, v in facts],
+            [[Paragraph(k, SMALL), para(v, SMALL)] for k, v in facts],
             colWidths=[40 * mm, 130 * mm],
             style=GRID,
         ),
@@ -129,16 +129,14 @@ def _summary(run: EvaluationRun, evaluations: list[MeasurandEvaluation]) -> list
         robust = e.outputs.get("robust") or {}
         rows.append(
             [
-                Paragraph(e.measurand.name, SMALL),
+                para(e.measurand.name, SMALL),
                 e.measurand.unit,
                 e.p,
                 fmt(e.x_pt, d),
                 fmt(e.u_x_pt, d),
                 fmt(e.sigma_pt, d),
-                Paragraph(labels.source_label(e.outputs["sigma"]["source"]), SMALL),
-                Paragraph(
-                    labels.estimator_label(e.estimator, robust.get("stopping_rule") or ""), SMALL
-                ),
+                para(labels.source_label(e.outputs["sigma"]["source"]), SMALL),
+                para(labels.estimator_label(e.estimator, robust.get("stopping_rule") or ""), SMALL),
                 e.iterations,
                 e.z_used,
             ]
@@ -169,7 +167,7 @@ def _item_checks(checks: list[ItemCheck]) -> list[Flowable]:
                 stat,
                 f"0.3σ={r['criterion']:.4g}",
                 "通过" if c.passed else "未通过",
-                Paragraph(decision if not c.passed else "—", SMALL),
+                para(decision if not c.passed else "—", SMALL),
             ]
         )
     return story + _tables(header, rows, [w * mm for w in (30, 16, 30, 30, 16, 48)])
@@ -202,7 +200,7 @@ def _results(e: MeasurandEvaluation) -> list[Flowable]:
     )
     title = f"{e.measurand.name}（{e.measurand.unit}）：结果与评分"
     widths = [w * mm for w in (28, 24, 20, 12, 18, 18, 18, 24)]
-    return [Paragraph(title, H2), *_tables(header, table, widths)]
+    return [para(title, H2), *_tables(header, table, widths)]
 
 
 def _charts(e: MeasurandEvaluation) -> list[Flowable]:
@@ -213,7 +211,7 @@ def _charts(e: MeasurandEvaluation) -> list[Flowable]:
     )
     return [
         PageBreak(),
-        Paragraph(caption, BODY),
+        para(caption, BODY),
         Image(io.BytesIO(image), width=170 * mm, height=222 * mm),
     ]
 
@@ -248,9 +246,10 @@ def _letter(
             ]
         )
     to = f"{addressee}（参加者代码 {code}）" if addressee else f"参加者 {code}"
-    text = (
-        f"致{to}：<br/>贵单位参加了{round_.scheme.organising_region.name_zh}组织的能力验证"
-        f"“{round_.scheme.name}”{round_.code} 轮次。本轮评价结果如下（依据 ISO 13528:2022；"
+    region, scheme_name = round_.scheme.organising_region.name_zh, round_.scheme.name
+    letter = (
+        f"致{text(to)}：<br/>贵单位参加了{text(region)}组织的能力验证"
+        f"“{text(scheme_name)}”{text(round_.code)} 轮次。本轮评价结果如下（依据 ISO 13528:2022；"
         "|z| ≤ 2 满意，2 < |z| < 3 有问题，|z| ≥ 3 不满意）。对“有问题”或“不满意”的结果，"
         "请在平台上按期提交原因分析、纠正措施和证据。"
     )
@@ -258,13 +257,13 @@ def _letter(
     widths = [w * mm for w in (30, 22, 20, 20, 24, 16, 16, 20)]
     return [
         PageBreak(),
-        Paragraph(f"能力验证结果通知书 · {code}", TITLE),
+        para(f"能力验证结果通知书 · {code}", TITLE),
         Spacer(1, 4 * mm),
-        Paragraph(text, BODY),
+        Paragraph(letter, BODY),
         Spacer(1, 4 * mm),
         *_tables(header, rows, widths),
         Spacer(1, 8 * mm),
-        Paragraph(f"{round_.scheme.provider_name}", BODY),
+        para(round_.scheme.provider_name, BODY),
     ]
 
 

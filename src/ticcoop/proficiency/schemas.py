@@ -4,8 +4,10 @@ from typing import Any
 
 from ninja import Schema
 
+from ticcoop.schemas import InSchema
 
-class MeasurandIn(Schema):
+
+class MeasurandIn(InSchema):
     name: str
     unit: str
     decimals: int = 2
@@ -18,7 +20,7 @@ class MeasurandOut(MeasurandIn):
     id: int
 
 
-class SchemeIn(Schema):
+class SchemeIn(InSchema):
     code: str
     organising_region: str | None = None  # region code; default: the user's own region
     name: str
@@ -52,7 +54,7 @@ class SchemeOut(Schema):
     measurands: list[MeasurandOut]
 
 
-class RoundIn(Schema):
+class RoundIn(InSchema):
     scheme_id: int
     code: str
     title: str
@@ -79,7 +81,7 @@ class RoundOut(Schema):
     participants: int
 
 
-class EnrolIn(Schema):
+class EnrolIn(InSchema):
     institution_credit_code: str | None = None
 
 
@@ -88,14 +90,14 @@ class ParticipantOut(Schema):
     code: str
 
 
-class KeyRow(Schema):
+class KeyRow(InSchema):
     code: str
     credit_code: str
     institution: str
     region: str
 
 
-class ResultIn(Schema):
+class PtResultIn(InSchema):
     measurand: str
     result: str
     expanded_u: float | None = None
@@ -103,11 +105,11 @@ class ResultIn(Schema):
     method: str = ""
 
 
-class ResultsIn(Schema):
-    results: list[ResultIn]
+class PtResultsIn(InSchema):
+    results: list[PtResultIn]
 
 
-class ResultOut(Schema):
+class PtResultOut(Schema):
     measurand: str
     version: int
     reported: str
@@ -119,7 +121,7 @@ class ResultOut(Schema):
     source: str
 
 
-class ReferenceIn(Schema):
+class ReferenceIn(InSchema):
     measurand_id: int
     value: float | None = None
     uncertainty: float | None = None
@@ -127,7 +129,7 @@ class ReferenceIn(Schema):
     expert_results: list[float] = []
 
 
-class CheckIn(Schema):
+class CheckIn(InSchema):
     measurand_id: int
     kind: str
     data: Any
@@ -144,12 +146,12 @@ class CheckOut(Schema):
     decision_reason: str
 
 
-class DecisionIn(Schema):
+class PtDecisionIn(InSchema):
     decision: str
     reason: str
 
 
-class EvaluateIn(Schema):
+class EvaluateIn(InSchema):
     reason: str = ""
     override_reason: str = ""
 
@@ -208,7 +210,7 @@ class ActionOut(Schema):
     evidence: str
 
 
-class AnswerIn(Schema):
+class PtAnswerIn(InSchema):
     root_cause: str
     action: str
     evidence: str

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from ticcoop.uploads import check_table, csv_rows
 
 MAX_ROWS = 500
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -52,6 +53,7 @@ def _column_map(header: list[str]) -> dict[str, int]:
 
 
 def _table(name: str, content: bytes) -> list[list[str]]:
+    check_table(name, content)  # size, type by name and content, XLSX expansion
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -61,8 +63,6 @@ def _table(name: str, content: bytes) -> list[list[str]]:
             raise ValidationError(_("无法读取 XLSX 文件：%(e)s") % {"e": exc}) from exc
         sheet = book.worksheets[0]
         return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    if not name.lower().endswith(".csv"):
-        raise ValidationError(_("只接受 .csv 或 .xlsx 文件"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -71,7 +71,7 @@ def _table(name: str, content: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise ValidationError(_("CSV 文件编码无法识别（请用 UTF-8）"))
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    return [[c.strip() for c in row] for row in csv_rows(text)]
 
 
 def read_rows(name: str, content: bytes) -> list[RawRow]:

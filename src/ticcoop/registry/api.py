@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from ticcoop.regions.models import Region
@@ -17,15 +17,16 @@ from ticcoop.registry.schemas import (
     InstitutionPageOut,
     InstitutionPatch,
 )
+from ticcoop.schemas import InSchema, PageNo
 
 router = Router(tags=["registry"])
 
 
-class InstitutionFilter(Schema):
+class InstitutionFilter(InSchema):
     q: str = ""
     region: str = ""
     status: str = ""
-    page: int = Field(1, ge=1)
+    page: PageNo = 1
 
 
 def _apply(institution: Institution, changes: dict[str, Any]) -> None:

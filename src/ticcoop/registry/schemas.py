@@ -4,6 +4,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from ticcoop.schemas import InSchema
+
 
 class InstitutionOut(Schema):
     credit_code: str
@@ -28,7 +30,7 @@ class InstitutionPageOut(Schema):
     has_next: bool
 
 
-class InstitutionIn(Schema):
+class InstitutionIn(InSchema):
     credit_code: str
     name: str
     region_code: str
@@ -40,7 +42,7 @@ class InstitutionIn(Schema):
     risk_class: str = "B"
 
 
-class InstitutionPatch(Schema):
+class InstitutionPatch(InSchema):
     name: str | None = None
     region_code: str | None = None
     address: str | None = None

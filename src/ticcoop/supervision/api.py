@@ -17,10 +17,10 @@ from ticcoop.supervision.schemas import (
     RedrawIn,
     ReplaceIn,
     ReplacementOut,
-    ResultIn,
-    ResultOut,
     RevealIn,
     TaskOut,
+    TaskResultIn,
+    TaskResultOut,
 )
 from ticcoop.supervision.snapshot import inspector_id
 
@@ -114,18 +114,18 @@ def replacements(request: HttpRequest, pk: int) -> Any:
     ]
 
 
-@router.post("/tasks/{pk}/results", response={201: ResultOut}, auth=django_auth)
-def record_result(request: HttpRequest, pk: int, data: ResultIn) -> Any:
+@router.post("/tasks/{pk}/results", response={201: TaskResultOut}, auth=django_auth)
+def record_result(request: HttpRequest, pk: int, data: TaskResultIn) -> Any:
     task = get_object_or_404(Task, pk=pk)
     return Status(201, services.record_result(request.user, task, **data.dict()))
 
 
-@router.post("/results/{pk}/publish", response=ResultOut, auth=django_auth)
+@router.post("/results/{pk}/publish", response=TaskResultOut, auth=django_auth)
 def publish_result(request: HttpRequest, pk: int) -> Any:
     return services.publish_result(request.user, get_object_or_404(TaskResult, pk=pk))
 
 
-@router.get("/overdue", response=list[ResultOut], auth=django_auth)
+@router.get("/overdue", response=list[TaskResultOut], auth=django_auth)
 def overdue(request: HttpRequest) -> Any:
     """Results past their publication deadline, for the caller's region."""
     return list(queries.overdue_results(region_id_of_user(request.user)))

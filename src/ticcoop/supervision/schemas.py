@@ -3,6 +3,8 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from ticcoop.schemas import InSchema
+
 
 class BatchOut(Schema):
     id: int
@@ -27,19 +29,19 @@ class CeremonyOut(Schema):
     seed: str
 
 
-class CommitIn(Schema):
+class CommitIn(InSchema):
     commit: str
 
 
-class RevealIn(Schema):
+class RevealIn(InSchema):
     reveal: str
 
 
-class PublicValueIn(Schema):
+class PublicValueIn(InSchema):
     value: str
 
 
-class RedrawIn(Schema):
+class RedrawIn(InSchema):
     reason: str
 
 
@@ -56,7 +58,7 @@ class TaskOut(Schema):
     replacement_reason: str = ""
 
 
-class ReplaceIn(Schema):
+class ReplaceIn(InSchema):
     reason: str
 
 
@@ -72,14 +74,14 @@ class ReplacementOut(Schema):
     members: list[str]
 
 
-class ResultIn(Schema):
+class TaskResultIn(InSchema):
     result: str
     checked_on: date
     findings: str = ""
     correction_reason: str = ""
 
 
-class ResultOut(Schema):
+class TaskResultOut(Schema):
     id: int
     task_id: int
     version: int

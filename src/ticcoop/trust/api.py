@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from ticcoop.trust.queries import SignatureInvalid, public_keyset, verify_token
-from ticcoop.trust.schemas import KeySetOut, VerifyOut
+from ticcoop.trust.schemas import KeySetOut, KeyVerifyOut
 
 router = Router(tags=["trust"])
 
@@ -17,7 +17,7 @@ def keys(request: HttpRequest) -> Any:
     return json.loads(public_keyset().to_json())
 
 
-@router.get("/verify", response=VerifyOut)
+@router.get("/verify", response=KeyVerifyOut)
 def verify(request: HttpRequest, token: str) -> Any:
     """Check a signed token's signature (any issuer); never an error status for bad tokens."""
     try:

@@ -19,7 +19,7 @@ class KeySetOut(Schema):
     keys: list[PublicKeyOut]
 
 
-class VerifyOut(Schema):
+class KeyVerifyOut(Schema):
     valid: bool
     detail: str
     kid: str | None = None

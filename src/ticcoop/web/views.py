@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import access_region_write, can_write_region
 from ticcoop.certificates.queries import certificates_of
-from ticcoop.pages import page_number
+from ticcoop.pages import page_number, referring, still_referred_message
 from ticcoop.regions.models import Region
 from ticcoop.registry import services
 from ticcoop.registry.models import Institution, InstitutionStatus
@@ -88,8 +90,14 @@ def institution_edit(request: HttpRequest, credit_code: str | None = None) -> Ht
 def institution_delete(request: HttpRequest, credit_code: str) -> HttpResponse:
     institution = get_object_or_404(Institution, credit_code=credit_code)
     access_region_write(request.user, institution)
+    context: dict[str, Any] = {"institution": institution}
     if request.method == "POST":
-        services.delete_institution(request.user, institution)
+        try:
+            services.delete_institution(request.user, institution)
+        except (ProtectedError, RestrictedError) as exc:
+            # Certificates and other records keep it: say which, change nothing (409).
+            context["refused"] = still_referred_message(referring(exc))
+            return render(request, "web/institution_delete.html", context, status=409)
         messages.success(request, _("已删除。"))
         return redirect("institution-search")
-    return render(request, "web/institution_delete.html", {"institution": institution})
+    return render(request, "web/institution_delete.html", context)

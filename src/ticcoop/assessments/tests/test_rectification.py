@@ -75,7 +75,7 @@ def test_institution_user_sees_only_own_nonconformities(nc: Nonconformity) -> No
 
 def test_rectification_lifecycle_with_files(nc: Nonconformity) -> None:
     lab = as_user(lab_user(nc.assessment.institution))
-    content = "整改后的记录扫描件".encode()
+    content = b"%PDF-1.7\n" + "整改后的记录扫描件".encode()
     upload = SimpleUploadedFile("记录.pdf", content, content_type="application/pdf")
     response = lab.post(
         f"/assessments/nonconformities/{nc.pk}/",
@@ -107,7 +107,8 @@ def test_rectification_lifecycle_with_files(nc: Nonconformity) -> None:
 def test_evidence_downloads_for_readers_only_with_its_digest(nc: Nonconformity) -> None:
     content = b"<html><script>alert(1)</script></html>"
     lab = as_user(lab_user(nc.assessment.institution))
-    upload = SimpleUploadedFile("照片.html", content, content_type="text/html")
+    # HTML in an allowed text file: still downloaded as an attachment, never rendered.
+    upload = SimpleUploadedFile("照片.txt", content, content_type="text/html")
     lab.post(
         f"/assessments/nonconformities/{nc.pk}/", {"evidence": "x", "evidence_files": [upload]}
     )

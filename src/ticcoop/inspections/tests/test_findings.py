@@ -182,7 +182,7 @@ def test_finding_files_download_for_readers_only_with_their_digest(
         clause=setup["clause"],
         description="记录不全",
         severity="minor",
-        files=[SimpleUploadedFile("现场.html", evidence, content_type="text/html")],
+        files=[SimpleUploadedFile("现场.txt", evidence, content_type="text/html")],
     )
     lab = _client(setup["lab"])
     page_url = f"/inspections/findings/{finding.pk}/"

@@ -115,7 +115,7 @@ def test_shared_files_download_for_participants_only_with_their_digest(
     pk = _propose(_client(regulators["11"]), member_ids=[member.pk]).json()["id"]
     for code in ("12", "13"):
         _post(_client(regulators[code]), f"/api/inspections/joint/{pk}/accept")
-    upload = SimpleUploadedFile("现场.html", content, content_type="text/html")
+    upload = SimpleUploadedFile("现场.txt", content, content_type="text/html")
     tj = _client(regulators["12"])
     tj.post(f"/inspections/joint/{pk}/note/", {"text": "天津场所记录", "attachments": [upload]})
     url = f"/inspections/joint/files/{JointTaskFile.objects.get(task_id=pk).pk}/"

@@ -10,7 +10,6 @@ everything and reports up to ``MAX_ERRORS`` rows with line number, field and rea
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -26,6 +25,7 @@ from ticcoop.audit.services import RowChange, log_rows
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
 from ticcoop.supervision.models import Target, TargetImport, TargetStatus
+from ticcoop.uploads import csv_rows
 
 COLUMNS = (
     "code",
@@ -106,7 +106,7 @@ def import_targets(
     all_regions = set(Region.objects.values_list("code", flat=True))
     institution_codes = set(Institution.objects.values_list("credit_code", flat=True))
     digest = hashlib.sha256()
-    reader = csv.reader(_lines(stream, digest))
+    reader = csv_rows(_lines(stream, digest))  # a refused row: ValidationError naming its line
     errors: list[str] = []
     seen: dict[str, int] = {}
     with transaction.atomic():

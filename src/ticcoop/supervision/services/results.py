@@ -26,6 +26,7 @@ from ticcoop.supervision.models import (
     TaskStatus,
 )
 from ticcoop.supervision.services._common import invalid
+from ticcoop.uploads import EVIDENCE_TYPES, MAX_FILE_BYTES, check_type
 
 PUBLICATION_WORKING_DAYS = 20
 #: Result → the credit-risk class the target is raised to at least (never lowered).
@@ -130,8 +131,11 @@ def add_evidence(actor: Any, task: Task, name: str, content: IO[bytes]) -> Evide
         digest.update(chunk)
         size += len(chunk)
         chunks.append(chunk)
+        if size > MAX_FILE_BYTES:
+            raise invalid("file", _("文件 %(name)s 超过 20 MB") % {"name": name})
     if size == 0:
         raise invalid("file", _("文件为空"))
+    check_type(name, b"".join(chunks), EVIDENCE_TYPES, field="file")
     record = EvidenceFile(
         task=task, name=name[:256], sha256=digest.hexdigest(), size=size, uploaded_by=actor
     )

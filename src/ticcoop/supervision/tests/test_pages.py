@@ -143,7 +143,7 @@ def test_results_evidence_publication_and_overdue(
         "不能晚于今天" in bj.post(f"/supervision/tasks/{task.pk}/result/", future).content.decode()
     )
     assert bj.post(f"/supervision/tasks/{task.pk}/result/", body).status_code == 302
-    upload = SimpleUploadedFile("现场照片.jpg", b"jpeg-bytes")
+    upload = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff\xe0jpeg-bytes")
     bj.post(f"/supervision/tasks/{task.pk}/evidence/", {"file": upload})
     page = bj.get(f"/supervision/tasks/{task.pk}/").content.decode()
     assert "现场照片.jpg" in page and "发现问题已责令整改" in page
@@ -173,7 +173,7 @@ def test_evidence_downloads_for_readers_only_with_its_digest(
     member.expert.user = factories.user(Role.INSPECTOR, "11")
     member.expert.save()
     bj = _client(regulators["11"])
-    upload = SimpleUploadedFile("现场照片.html", content, content_type="text/html")
+    upload = SimpleUploadedFile("现场照片.txt", content, content_type="text/html")
     bj.post(f"/supervision/tasks/{task.pk}/evidence/", {"file": upload})
     url = f"/supervision/evidence/{EvidenceFile.objects.get(task=task).pk}/"
     inspector = _client(member.expert.user)

@@ -6,10 +6,11 @@ import os
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from ticcoop.supervision.services.importing import TargetImportError, import_targets
+from ticcoop.supervision.services.importing import import_targets
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                     file_name=os.path.basename(file),
                     advance=lambda n: progress.advance(task, n),
                 )
-            except TargetImportError as exc:
+            except ValidationError as exc:  # TargetImportError, or a row csv refuses
                 text = "\n".join(exc.messages)
                 raise CommandError(f"导入失败，未导入任何数据：\n{text}") from exc
             except UnicodeDecodeError as exc:
