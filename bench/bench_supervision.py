@@ -15,8 +15,10 @@ project's connection settings) and the same bulk-work pragmas as the importer.
 Each side is its own child process, measured with ``os.wait4`` (CPU, wall, peak RSS of that
 child only: ``migrate`` is not counted).  The imported tables must hold identical rows
 (SHA-256 over every row in code order).  Target: ≤ 60 s and ≤ 3× the reference (CPU).
-With BENCH_POSTGRES_URL (a server URL, e.g. postgres://postgres@127.0.0.1:5432) the command
-also runs on PostgreSQL, in a database ``ticcoop_bench_<random>`` this run creates and drops.
+With BENCH_POSTGRES_URL (a server URL, e.g. postgres://postgres@127.0.0.1:5432) both also run
+on PostgreSQL, in a database ``ticcoop_bench_<random>`` this run creates and drops: the
+reference COPYs the same rows straight into the table (psycopg 3), then the table is emptied
+and the command imports them (COPY into a temporary table, one upsert); row counts compared.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from _measure import Measure, production_env, ratio_line, run_measured, ticcoop
 
@@ -70,6 +73,25 @@ db.execute("COMMIT")
 db.close()
 """
 
+# PostgreSQL: the same rows COPYed straight into the table (no validation, no upsert).
+PG_REFERENCE = r"""
+import csv, sys
+from datetime import datetime, timezone
+import psycopg
+with psycopg.connect(sys.argv[1]) as db:
+    regions = dict(db.execute("SELECT code, id FROM regions_region").fetchall())
+    now = datetime.now(timezone.utc)
+    columns = ("code, name, entity_type, risk_class, size, sector, area, related, status, "
+               "region_id, updated_at")
+    with open(sys.argv[2], encoding="utf-8", newline="") as handle, db.cursor() as cursor:
+        reader = csv.reader(handle)
+        next(reader)
+        with cursor.copy(f"COPY supervision_target ({columns}) FROM STDIN") as copy:
+            for c, n, r, e, k, s, sec, a, rel, st in reader:
+                copy.write_row((c, n, e, k, s, sec, a, rel, st or "active", regions[r], now))
+    print(db.execute("SELECT count(*) FROM supervision_target").fetchone()[0])
+"""
+
 
 def rows() -> Iterator[list[str]]:
     for i in range(COUNT):
@@ -104,6 +126,12 @@ def fingerprint(path: Path) -> tuple[int, str]:
             digest.update(repr(row).encode())
             count += 1
     return count, digest.hexdigest()[:16]
+
+
+def psycopg_connection(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
 
 
 @contextlib.contextmanager
@@ -144,8 +172,23 @@ def main() -> None:
             with postgres_database(server) as url:
                 pg_env = production_env(url)
                 subprocess.run(ticcoop("migrate", "-v0"), env=pg_env, check=True)
+                pg_reference = run_measured(
+                    [sys.executable, "-c", PG_REFERENCE, url, str(csv_path)]
+                )
+                print(pg_reference.line("reference: psycopg COPY (PostgreSQL)", COUNT))
+                pg_count = pg_reference.stdout.strip()
+                with psycopg_connection(url) as db:  # empty again for the command
+                    db.execute("TRUNCATE supervision_target CASCADE")  # referencing tables: empty
                 measure: Measure = run_measured(ticcoop("import-targets", str(csv_path)), pg_env)
                 print(measure.line("ticcoop import-targets (PostgreSQL)", COUNT))
+                print(
+                    ratio_line("import / COPY reference (PostgreSQL)", measure, pg_reference)
+                    + " (client CPU only: the server's work shows in wall time)"
+                )
+                with psycopg_connection(url) as db:
+                    count = db.execute("SELECT count(*) FROM supervision_target").fetchone()
+                if str(count[0] if count else 0) != pg_count:
+                    raise SystemExit(f"PostgreSQL rows differ: {count} vs {pg_count}")
 
 
 if __name__ == "__main__":
