@@ -6,13 +6,20 @@ A–D (blank = B), ``status`` ``active`` or ``closed`` (blank = active), ``relat
 semicolon-separated codes of related entities (for recusal).  An existing code is updated.
 Rows are validated and upserted in batches inside one transaction; any error rolls back
 everything and reports up to ``MAX_ERRORS`` rows with line number, field and reason.
+
+Speed (issue 17, 1M rows): a valid row takes a fast path of C-level checks and becomes the
+parameter tuple directly; only a row that fails them goes through ``_check_row``, which names
+every problem.  SQLite gets one ``executemany`` per batch with a large page cache for the
+import (the default 2 MiB cache spills to the WAL again and again inside one big
+transaction); PostgreSQL gets ``COPY`` (psycopg 3) into a temporary table and one upsert.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from operator import gt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,11 +48,24 @@ COLUMNS = (
 )
 BATCH_SIZE = 5000
 MAX_ERRORS = 20
-_LIMITS = {f.name: f.max_length for f in Target._meta.fields if getattr(f, "max_length", None)}
+_LIMITS: dict[str, int] = {
+    f.name: f.max_length for f in Target._meta.fields if f.max_length is not None
+}
 _STATUSES = frozenset(TargetStatus.values)
 _RISK_CLASSES = frozenset("ABCD")
 #: Columns written by the upsert, in parameter order.
 _DB_COLUMNS = [c for c in COLUMNS if c != "region"] + ["region", "updated_at"]
+#: Per-column length limits in CSV order (region has none), for the fast path.
+_ROW_LIMITS = tuple(_LIMITS.get(c, 1 << 30) if c != "region" else 1 << 30 for c in COLUMNS)
+_BLANK_OR_RISK = _RISK_CLASSES | {""}
+_BLANK_OR_STATUS = _STATUSES | {""}
+#: SQLite settings for the duration of an import, restored afterwards: a 128 MiB page cache
+#: (measured in bench/bench_supervision.py).  ``temp_store`` cannot change inside a
+#: transaction, and the import runs inside the caller's transaction, so it is left alone.
+BULK_PRAGMAS = {"cache_size": -131072}
+_STAGE = "ticcoop_target_stage"
+
+Row = tuple[str | int, ...]
 
 
 class TargetImportError(ValidationError):
@@ -89,9 +109,46 @@ def _check_row(
 
 
 def _lines(stream: Iterable[str], digest: Any) -> Iterator[str]:
-    for index, line in enumerate(stream):
-        digest.update(line.encode("utf-8"))
-        yield line.removeprefix("\ufeff") if index == 0 else line
+    lines = iter(stream)
+    first = next(lines, None)
+    if first is None:
+        return
+    update = digest.update
+    update(first.encode("utf-8"))
+    yield first.removeprefix("\ufeff")
+    for line in lines:
+        update(line.encode("utf-8"))
+        yield line
+
+
+def _fast_row(row: list[str], regions: dict[str, int], now: str) -> Row | None:
+    """The parameter tuple of a valid row, or None to let ``_check_row`` say what is wrong."""
+    if len(row) != len(COLUMNS):
+        return None
+    values = list(map(str.strip, row))
+    code, name, region, entity_type, risk, size, sector, area, related, status = values
+    if (
+        not (code and name and entity_type)
+        or region not in regions
+        or risk not in _BLANK_OR_RISK
+        or status not in _BLANK_OR_STATUS
+        or any(map(gt, map(len, values), _ROW_LIMITS))
+    ):
+        return None
+    risk, status = risk or "B", status or TargetStatus.ACTIVE
+    return (
+        code,
+        name,
+        entity_type,
+        risk,
+        size,
+        sector,
+        area,
+        related,
+        status,
+        regions[region],
+        now,
+    )
 
 
 def import_targets(
@@ -109,73 +166,73 @@ def import_targets(
     reader = csv_rows(_lines(stream, digest))  # a refused row: ValidationError naming its line
     errors: list[str] = []
     seen: dict[str, int] = {}
-    with transaction.atomic():
+    with transaction.atomic(), _bulk_writer(advance, actor, file_name) as write:
         header = [h.strip() for h in next(reader, [])]
         if header != list(COLUMNS):
             raise TargetImportError([_("第 1 行：表头应为 %(h)s") % {"h": ",".join(COLUMNS)}])
-        pending: list[tuple[str | int | datetime, ...]] = []
-        now = timezone.now()
-        count = 0
+        # Adapted once: the same value for every row, so no per-row datetime conversion.
+        now = str(connection.ops.adapt_datetimefield_value(timezone.now()))
+        pending: list[Row] = []
         for row in reader:
+            values = _fast_row(row, regions, now)
+            code = str(values[0]) if values else ""
+            if values and code not in seen and code not in institution_codes:
+                seen[code] = reader.line_num
+                if not errors:
+                    pending.append(values)
+                    if len(pending) == BATCH_SIZE:
+                        write(pending)
+                continue
+            # Slow path, rare: say precisely what is wrong with this row.
             line = reader.line_num
-            values, problems = _check_row(row, regions, all_regions)
-            code = values.get("code", "")
+            checked, problems = _check_row(row, regions, all_regions)
+            code = str(checked.get("code", ""))
             if code and code in seen:
                 problems.append(_("code：%(c)s 与第 %(l)d 行重复") % {"c": code, "l": seen[code]})
             elif code in institution_codes:
                 problems.append(_("code：%(c)s 是已登记的检验检测机构") % {"c": code})
-            if problems:
-                errors.extend(f"第 {line} 行 {p}" for p in problems)
-                if len(errors) >= MAX_ERRORS:
-                    break
-                continue
-            seen[code] = line
-            if errors:
-                continue
-            region = regions[values.pop("region")]
-            pending.append((*values.values(), region, now))
-            if len(pending) == BATCH_SIZE:
-                count += _flush(pending, advance, actor, file_name)
+            if not problems:  # unreachable unless the two checks disagree: fail loudly
+                raise AssertionError(f"line {line}: rejected by the fast path only")
+            errors.extend(f"第 {line} 行 {p}" for p in problems)
+            if len(errors) >= MAX_ERRORS:
+                break
         if errors:
             raise TargetImportError(errors[:MAX_ERRORS])
-        count += _flush(pending, advance, actor, file_name)
+        write(pending)
+        count = write.count
         record = TargetImport.objects.create(
             imported_by=actor, file_name=file_name[:256], sha256=digest.hexdigest(), rows=count
         )
     return record
 
 
-def _upsert_sql() -> str:
-    """``INSERT … ON CONFLICT (code) DO UPDATE`` (same syntax on SQLite ≥ 3.24 and PostgreSQL).
-
-    One executemany per batch instead of the ORM's bulk_create, which SQLite splits into
-    statements of at most 999 parameters (≈ 90 rows here) and which builds a model per row.
-    """
+def _columns() -> tuple[str, list[str]]:
+    """The quoted table name and quoted columns in parameter order (from the model)."""
     meta = Target._meta
     fields = {field.name: field.column for field in meta.concrete_fields}
-    columns = [str(fields[name]) for name in _DB_COLUMNS]
     quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c != "code")
-    placeholders = ", ".join(["%s"] * len(columns))
+    return quote(meta.db_table), [quote(str(fields[name])) for name in _DB_COLUMNS]
+
+
+def _upsert_sql(source: str | None = None) -> str:
+    """``INSERT … ON CONFLICT (code) DO UPDATE`` (same syntax on SQLite ≥ 3.24 and PostgreSQL).
+
+    With ``source`` the rows come from that table (PostgreSQL's COPY stage), otherwise they
+    are parameters: one executemany per batch instead of the ORM's bulk_create, which SQLite
+    splits into statements of at most 999 parameters (≈ 90 rows here) and which builds a
+    model per row.
+    """
+    table, columns = _columns()
+    names = ", ".join(columns)
+    quote = connection.ops.quote_name
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != quote("code"))
     # Identifiers come from the model's metadata; every value is a query parameter.
-    insert = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders}) "  # noqa: S608
+    if source is None:
+        rows = f"VALUES ({', '.join(['%s'] * len(columns))})"
+    else:  # WHERE true: PostgreSQL's INSERT … SELECT … ON CONFLICT needs it to parse
+        rows = f"SELECT {names} FROM {source} WHERE true"  # noqa: S608
+    insert = f"INSERT INTO {table} ({names}) {rows} "
     return insert + f"ON CONFLICT ({quote('code')}) DO UPDATE SET {updates}"
-
-
-Row = tuple[str | int | datetime, ...]
-
-
-def _flush(pending: list[Row], advance: Callable[[int], None], actor: Any, file_name: str) -> int:
-    count = len(pending)
-    if count:
-        stored = _stored(pending)
-        with connection.cursor() as cursor:
-            cursor.executemany(_upsert_sql(), pending)
-        _audit(pending, stored, actor, file_name)
-        advance(count)
-    pending.clear()
-    return count
 
 
 def _stored(pending: list[Row]) -> dict[str, dict[str, Any]]:
@@ -201,3 +258,72 @@ def _audit(pending: list[Row], stored: dict[str, dict[str, Any]], actor: Any, na
         created = Target.objects.filter(code__in=list(new)).values_list("code", "pk", "name")
         rows.extend(RowChange(pk, f"{code} {n}", new[code], True) for code, pk, n in created)
     log_rows(actor, Target, rows, {"import": "targets", "file": name[:256]})
+
+
+class _Writer:
+    """Writes batches of rows and counts them; ``pending`` is cleared after each batch."""
+
+    def __init__(self, advance: Callable[[int], None], actor: Any, file_name: str) -> None:
+        self.advance = advance
+        self.actor = actor
+        self.file_name = file_name
+        self.count = 0
+
+    def __call__(self, pending: list[Row]) -> None:
+        if pending:
+            stored = _stored(pending)  # before the upsert, for the audit entries
+            self.write(pending)
+            _audit(pending, stored, self.actor, self.file_name)
+            self.count += len(pending)
+            self.advance(len(pending))
+            pending.clear()
+
+    def write(self, pending: list[Row]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(_upsert_sql(), pending)
+
+
+class _CopyWriter(_Writer):
+    """PostgreSQL: ``COPY`` each batch into a temporary table, then one upsert from it (per
+    batch, so that the batch's audit entries can name the rows it created)."""
+
+    def write(self, pending: list[Row]) -> None:
+        _, columns = _columns()
+        with connection.cursor() as cursor:
+            # Django's wrapper has no copy(); the psycopg 3 cursor underneath does.
+            sql = f"COPY {_STAGE} ({', '.join(columns)}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in pending:
+                    copy.write_row(row)
+            cursor.execute(_upsert_sql(_STAGE))
+            cursor.execute(f"TRUNCATE {_STAGE}")
+
+
+@contextlib.contextmanager
+def _bulk_writer(advance: Callable[[int], None], actor: Any, file_name: str) -> Iterator[_Writer]:
+    """The writer for this database, with its bulk settings; call inside the transaction."""
+    if connection.vendor == "postgresql":
+        table, columns = _columns()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+            stage = f"CREATE TEMPORARY TABLE {_STAGE} ON COMMIT DROP AS "
+            cursor.execute(stage + f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA")  # noqa: S608
+        yield _CopyWriter(advance, actor, file_name)
+        with connection.cursor() as cursor:  # reached only when no error was raised
+            cursor.execute(f"DROP TABLE {_STAGE}")
+        return
+    if connection.vendor != "sqlite":
+        yield _Writer(advance, actor, file_name)
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in BULK_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield _Writer(advance, actor, file_name)
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
