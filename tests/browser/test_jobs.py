@@ -14,6 +14,7 @@ from ticcoop.jobs.runner import execute_job
 from ticcoop.registry.models import Institution
 from ticcoop.testing import factories
 from ticcoop.testing.consumer import institutions_csv
+from ticcoop.testing.otp import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,10 +27,8 @@ def test_upload_watch_the_job_reach_100_and_see_the_result(
     queued: list[int] = []
     monkeypatch.setattr(job_services, "_enqueue", queued.append)
     user = factories.regulator("13")
-    page.goto(f"{live_server.url}/login/?next=/certificates/import/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.click("form button[type=submit]")
+    # The login page, then the second factor regulators give, back to the import page.
+    browser_login(page, live_server.url, user, factories.PASSWORD, "/certificates/import/")
     page.wait_for_url("**/certificates/import/")
     upload = tmp_path / "institutions.csv"
     upload.write_bytes(institutions_csv(200, regions=["13"]))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ticcoop.certificates.scope import SCOPE_COLUMNS, ScopeRow
+from ticcoop.uploads import check_table
 
 ACTIONS = [
     ("suspend", _("暂停")),
@@ -83,4 +85,17 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("只接受 .csv 或 .xlsx 文件"))
+        # Size, type by content and an XLSX's declared expansion, before a job keeps the file:
+        # a zip bomb is refused on the upload page, not minutes later in the queue.
+        if upload.size > settings.TICCOOP_MAX_TABLE_UPLOAD_BYTES:
+            limit = settings.TICCOOP_MAX_TABLE_UPLOAD_BYTES // 2**20
+            raise ValidationError(
+                _("文件 %(name)s 超过 %(max)d MB") % {"name": upload.name, "max": limit}
+            )
+        data = upload.read()
+        upload.seek(0)
+        try:
+            check_table(upload.name, data)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
         return upload
