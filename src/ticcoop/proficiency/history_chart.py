@@ -39,20 +39,24 @@ def z_chart(title: str, labels: Sequence[str], z: Sequence[float]) -> SafeString
 
     body = []
     for level, dash, colour in ((0, "", "#555"), (2, "4 3", "#f9a825"), (3, "", "#c62828")):
-        for v in {level, -level}:
+        for limit in sorted({float(level), float(-level)}):
             extra = f' stroke-dasharray="{dash}"' if dash else ""
             body.append(
-                f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v)}" y2="{y(v)}" '
+                f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(limit)}" y2="{y(limit)}" '
                 f'stroke="{colour}" stroke-width="1"{extra}/>'
-                f'<text x="{LEFT - 4}" y="{y(v) + 4}" text-anchor="end" font-size="11">{v:g}</text>'
+                f'<text x="{LEFT - 4}" y="{y(limit) + 4}" text-anchor="end" font-size="11">'
+                f"{limit:g}</text>"
             )
     if len(z) > 1:
         points = " ".join(f"{x(i)},{y(v)}" for i, v in enumerate(z))
-        body.append(f'<polyline points="{points}" fill="none" stroke="#1565c0" stroke-width="1.5"/>')
+        body.append(
+            f'<polyline points="{points}" fill="none" stroke="#1565c0" stroke-width="1.5"/>'
+        )
     for i, v in enumerate(z):
         tip = escape(f"{labels[i]}: z = {v:.2f}")
         body.append(
-            f'<circle cx="{x(i)}" cy="{y(v)}" r="4" fill="{_colour(v)}"><title>{tip}</title></circle>'
+            f'<circle cx="{x(i)}" cy="{y(v)}" r="4" fill="{_colour(v)}">'
+            f"<title>{tip}</title></circle>"
             f'<text x="{x(i)}" y="{HEIGHT - 6}" text-anchor="middle" font-size="11">{i + 1}</text>'
         )
     text = escape(_("%(title)s：各轮 z 值") % {"title": title})

@@ -20,6 +20,7 @@ from ticcoop.proficiency.models import (
     EvaluationRun,
     Measurand,
     Participant,
+    Performance,
     Result,
     Round,
     RoundStatus,
@@ -142,6 +143,10 @@ class HistoryPoint:
     z: float
     performance: str
 
+    @property
+    def performance_label(self) -> str:
+        return str(Performance(self.performance).label)
+
 
 @dataclass(frozen=True)
 class MeasurandHistory:
@@ -155,6 +160,10 @@ class MeasurandHistory:
     @property
     def drifting(self) -> bool:
         return bool(self.stats.warning)
+
+    @property
+    def rows(self) -> list[tuple[HistoryPoint, float, float]]:
+        return list(zip(self.points, self.stats.cusum_high, self.stats.cusum_low, strict=True))
 
 
 def _histories(scores: QuerySet[Score]) -> list[MeasurandHistory]:

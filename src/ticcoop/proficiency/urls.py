@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from ticcoop.proficiency import views
-from ticcoop.proficiency.views import provider
+from ticcoop.proficiency.views import mine, provider
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.calendar, name="pt-calendar"),
+    path("mine/", mine.my_pt, name="pt-mine"),
     path("rounds/<int:pk>/", views.round_detail, name="pt-round-detail"),
     path("rounds/<int:pk>/enrol/", views.round_enrol, name="pt-round-enrol"),
     path("rounds/<int:pk>/results/", views.round_submit, name="pt-round-submit"),

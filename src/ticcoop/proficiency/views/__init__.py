@@ -222,6 +222,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": paginate(request, actions, PAGE_SIZE),
         "show": which,
+        "drifting": queries.drifting_labs(request.user),
     }
     return render(request, "proficiency/action_list.html", context)
 
