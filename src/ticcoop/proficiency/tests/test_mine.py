@@ -1,4 +1,4 @@
-"""我的能力验证: a lab's rounds, letters and history with the drift warning; the regulator's list."""
+"""我的能力验证: rounds, letters, history and drift warning of a lab; the regulator's list."""
 
 from __future__ import annotations
 
