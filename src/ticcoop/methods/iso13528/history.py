@@ -100,7 +100,7 @@ def cusum(
 
     C⁺_i = max(0, C⁺_{i−1} + z_i − k) and C⁻_i = max(0, C⁻_{i−1} − z_i − k).
 
-    Returns (C⁺, C⁻, index of the first round where either exceeds h, or None). A lab
+    z is clipped at ±3 before it enters the sums. Returns (C⁺, C⁻, index of the first round where either exceeds h, or None). A lab
     without bias keeps both near 0; a persistent shift of about 1 σ_pt crosses h = 4 in
     a handful of rounds, usually before any single z leaves ±3.
     """
@@ -111,7 +111,9 @@ def cusum(
     lo = np.empty_like(arr)
     up = down = 0.0
     first: int | None = None
-    for i, zi in enumerate(arr):
+    # z is clipped at ±3 first: one gross error is an unsatisfactory result (9.4) and must
+    # not by itself read as a drift; two in a row, or a steady shift, still cross h.
+    for i, zi in enumerate(np.clip(arr, -ACTION_LIMIT, ACTION_LIMIT)):
         up = max(0.0, up + zi - kk)
         down = max(0.0, down - zi - kk)
         hi[i], lo[i] = up, down

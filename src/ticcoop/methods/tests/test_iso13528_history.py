@@ -46,6 +46,13 @@ def test_cusum_by_hand() -> None:
     assert first is None
 
 
+def test_one_gross_error_is_not_a_drift_but_two_are() -> None:
+    hi, _, first = cusum([0.0, 9.0])  # z clipped at 3: 3 − 0.5 = 2.5
+    assert hi[-1] == pytest.approx(2.5) and first is None
+    assert drift_warning([0.0, 9.0]) == []
+    assert {s.rule for s in drift_warning([0.0, 9.0, 6.0])} == {RULE_TWO_BEYOND_2, RULE_CUSUM}
+
+
 def test_two_successive_beyond_2_same_sign() -> None:
     signals = drift_signals(Z)
     assert [(s.rule, s.index, s.direction) for s in signals] == [(RULE_TWO_BEYOND_2, 3, 1)]
