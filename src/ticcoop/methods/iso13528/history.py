@@ -100,9 +100,10 @@ def cusum(
 
     C⁺_i = max(0, C⁺_{i−1} + z_i − k) and C⁻_i = max(0, C⁻_{i−1} − z_i − k).
 
-    z is clipped at ±3 before it enters the sums. Returns (C⁺, C⁻, index of the first round where either exceeds h, or None). A lab
-    without bias keeps both near 0; a persistent shift of about 1 σ_pt crosses h = 4 in
-    a handful of rounds, usually before any single z leaves ±3.
+    z is clipped at ±3 before it enters the sums. Returns (C⁺, C⁻, index of the first
+    round where either exceeds h, or None). A lab without bias keeps both near 0; a
+    persistent shift of about 1 σ_pt crosses h = 4 in a handful of rounds, usually before
+    any single z leaves ±3.
     """
     arr = _z_array(z)
     kk = positive(k, "k", allow_zero=True)
