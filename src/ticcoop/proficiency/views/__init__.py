@@ -188,7 +188,7 @@ def participant_letter(request: HttpRequest, pk: int, code: str) -> HttpResponse
     round_ = get_object_or_404(Round, pk=pk, status=RoundStatus.PUBLISHED)
     participant = get_object_or_404(round_.participants.select_related("institution"), code=code)
     if not queries.can_see_key(request.user, participant):
-        raise PermissionDenied(_("只有该机构和组织地区可以查看此通知书"))
+        raise Http404  # not 403: to others the letter, and which code is whose, do not exist
     run = queries.published_run(round_)
     if run is None:  # pragma: no cover - a published round has its published run
         raise Http404
