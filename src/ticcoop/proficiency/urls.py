@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.participant_letter,
         name="pt-participant-letter",
     ),
+    path(
+        "rounds/<int:pk>/receipts/<str:code>/<int:number>.pdf",
+        mine.receipt,
+        name="pt-submission-receipt",
+    ),
     path("rounds/<int:pk>/checks/", provider.item_checks, name="pt-round-checks"),
     path("rounds/<int:pk>/references/", provider.references, name="pt-round-references"),
     path("rounds/<int:pk>/<str:action>/", views.round_transition, name="pt-round-transition"),

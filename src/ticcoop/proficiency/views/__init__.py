@@ -22,6 +22,7 @@ from ticcoop.proficiency.models import (
     MeasurandEvaluation,
     Round,
     RoundStatus,
+    SubmissionReceipt,
 )
 from ticcoop.proficiency.report import letter_pdf
 from ticcoop.regions.models import Region
@@ -143,7 +144,13 @@ def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
     latest = queries.latest_results(round_)
     rows = [(m, latest.get((participant.pk, m.pk))) for m in round_.scheme.measurands.all()]
     history = participant.results.select_related("measurand").order_by("measurand", "-version")
-    context = {"round": round_, "participant": participant, "rows": rows, "history": history}
+    context = {
+        "round": round_,
+        "participant": participant,
+        "rows": rows,
+        "history": history,
+        "receipts": SubmissionReceipt.objects.filter(participant=participant).order_by("-number"),
+    }
     return render(request, "proficiency/round_submit.html", context)
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ticcoop.proficiency import queries
 from ticcoop.proficiency.history_chart import z_chart
-from ticcoop.proficiency.models import RoundStatus
+from ticcoop.proficiency.models import RoundStatus, SubmissionReceipt
+from ticcoop.proficiency.receipt_pdf import receipt_pdf
 
 
 @login_required
@@ -35,3 +36,20 @@ def my_pt(request: HttpRequest) -> HttpResponse:
         "drifting": [h for h in histories if h.drifting],
     }
     return render(request, "proficiency/mine.html", context)
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, pk: int, code: str, number: int) -> HttpResponse:
+    """A participant's signed submission receipt: its institution and the organiser only."""
+    found = get_object_or_404(
+        SubmissionReceipt.objects.select_related("participant__round__scheme"),
+        participant__round_id=pk,
+        participant__code=code,
+        number=number,
+    )
+    if not queries.can_see_key(request.user, found.participant):
+        raise Http404  # to others, which code is whose does not exist
+    response = HttpResponse(receipt_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{code}-receipt-{number}.pdf"'
+    return response
