@@ -1,8 +1,9 @@
 """A proficiency-testing round end to end: 1,000 participants × 20 measurands.
 
 Target: evaluation + publication + report PDF ≤ 30 s. Runs the real services (evaluate_round,
-publish_round, store_report with all charts and 1,000 one-page letters) against a temporary
-SQLite database migrated by this script. Setup rows are bulk-inserted (not timed).
+publish_round, store_report with all charts; the one-page letters are private since issue 16
+and built per participant on download, not in the report) against a temporary SQLite
+database migrated by this script. Setup rows are bulk-inserted (not timed).
 Reference in the same run: the pure statistics alone (ticcoop.proficiency.compute on the same
 inputs, no database), so the ratio shows what storage, follow-up and the PDF cost on top.
 Prints the time of each phase, the total and the peak RSS.

@@ -28,6 +28,7 @@ from ticcoop.proficiency.models import (
     Round,
     Scheme,
     Score,
+    SubmissionReceipt,
 )
 
 
@@ -111,6 +112,13 @@ class ResultAdmin(ReadOnlyAdmin):
     list_display = ("participant", "measurand", "version", "reported", "expanded_u", "source")
     list_filter = ("source", "participant__round__scheme__organising_region")
     search_fields = ("participant__code", "participant__round__code", "measurand__name")
+
+
+@admin.register(SubmissionReceipt)
+class SubmissionReceiptAdmin(ReadOnlyAdmin):
+    list_display = ("participant", "number", "received_at", "digest")
+    list_filter = ("participant__round__scheme__organising_region",)
+    search_fields = ("participant__code", "participant__round__code", "digest")
 
 
 @admin.register(ItemCheck)

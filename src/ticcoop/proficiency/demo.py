@@ -1,6 +1,7 @@
 """Demo proficiency testing: one evaluated and published round per organising region (20–30
-participants from all five regions, a few outliers and censored values), plus a Beijing round
-whose items are out (the demo lab users can submit) and a Tianjin round open for enrolment.
+participants from all five regions, a few outliers and censored values) — for Beijing's
+scheme five yearly rounds, in which the first demo lab drifts (history charts and a drift
+warning) — plus a Beijing round whose items are out (the demo lab users can submit) and a Tianjin round open for enrolment.
 
 Everything goes through the services (with past ``now=`` moments for the timeline); reports are
 not rendered here (they are rendered on first download).
@@ -103,24 +104,38 @@ def _value(rng: random.Random, level: float, sd: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
-def _evaluated_round(rng: random.Random, region: Region, pool: list[Institution]) -> int:
+def _evaluated_round(
+    rng: random.Random,
+    region: Region,
+    pool: list[Institution],
+    *,
+    scheme: Scheme | None = None,
+    years_ago: int = 1,
+    shifts: dict[int, float] | None = None,
+) -> tuple[Scheme, int]:
+    """One published round ``years_ago`` years back; ``shifts`` puts the first measurand of
+    the institutions it names at level + shift·σ_pt (a controlled z for the history demo)."""
     actor = _regulator(region)
-    scheme = _scheme(actor, region, 1)
+    scheme = scheme or _scheme(actor, region, 1)
+    shifts = shifts or {}
     now = timezone.now()
     # Last year's round (relative to today), so last year's action plan counts it.
-    deadline = now.replace(year=now.year - 1, month=8, day=15)
+    deadline = now.replace(year=now.year - years_ago, month=8, day=15)
     due = deadline + timedelta(days=45)
     rnd = _round(actor, scheme, f"PT{deadline.year}-{region.code}-01", deadline, due)
     chosen = rng.sample(pool, min(len(pool), rng.randint(20, 30)))
+    chosen += [i for i in pool if i.pk in shifts and i not in chosen]
     participants = [services.enrol(actor, rnd, i, now=deadline - timedelta(days=1)) for i in chosen]
     services.dispatch_items(actor, rnd, now=deadline + timedelta(days=1))
     measurands = list(scheme.measurands.all())
     spec = {m: s for m, s in zip(measurands, SCHEMES[region.code][3], strict=True)}
     for participant in participants:
         entries = []
-        for m, (_n, _u, d, level, sd, _pct) in spec.items():
+        for index, (m, (_n, _u, d, level, sd, pct)) in enumerate(spec.items()):
             reported = _value(rng, level, sd, d)
-            if rng.random() < 0.03:
+            if index == 0 and participant.institution_id in shifts:
+                reported = f"{level * (1 + shifts[participant.institution_id] * pct / 100):.{d}f}"
+            elif rng.random() < 0.03:
                 reported = f"<{level / 10:.{d}f}"
             u = f"{2 * sd * rng.uniform(0.8, 1.6):.{d + 1}f}" if rng.random() < 0.8 else None
             entries.append(services.Entry(m.name, reported, u, "2" if u else None, "国标法"))
@@ -129,7 +144,29 @@ def _evaluated_round(rng: random.Random, region: Region, pool: list[Institution]
     short = "演示数据：机构数量少于最少参加者数" if len(chosen) < scheme.min_participants else ""
     services.evaluate_round(actor, rnd, override_reason=short)
     services.publish_round(actor, rnd, render_report=False)
-    return len(participants)
+    return scheme, len(participants)
+
+
+# The demo lab's z for 铅 in the Beijing scheme, oldest round first: it drifts upwards and
+# the drift rule (two successive |z| > 2, CUSUM) warns before any result is unsatisfactory.
+DRIFT = (0.6, 1.2, 1.7, 2.4, 2.6)
+
+
+def _history(rng: random.Random, region: Region, pool: list[Institution]) -> int:
+    """Five yearly rounds of the Beijing scheme (the last is last year's), so that history
+    charts show several points and the first demo lab has a drift warning."""
+    labs = InstitutionMembership.objects.filter(institution__in=pool).order_by(
+        "institution__region__code", "institution__pk"
+    )
+    first = labs.values_list("institution", flat=True).first()
+    scheme, enrolled = None, 0
+    for i, shift in enumerate(DRIFT):
+        shifts = {first: shift} if first is not None else {}
+        scheme, count = _evaluated_round(
+            rng, region, pool, scheme=scheme, years_ago=len(DRIFT) - i, shifts=shifts
+        )
+        enrolled += count
+    return enrolled
 
 
 def _live_rounds(region_bj: Region, region_tj: Region) -> None:
@@ -166,11 +203,17 @@ def load(seed: int) -> str:
     regions = list(Region.objects.filter(is_active=True, code__in=SCHEMES).order_by("code"))
     if len(pool) < MIN_POOL:
         regions = []
-    enrolled = sum(_evaluated_round(rng, region, pool) for region in regions)
+    enrolled = sum(
+        _history(rng, region, pool)
+        if region.code == "11"
+        else _evaluated_round(rng, region, pool)[1]
+        for region in regions
+    )
     by_code = {r.code: r for r in regions}
     if "11" in by_code and "12" in by_code:
         _live_rounds(by_code["11"], by_code["12"])
+    published = len(regions) + (len(DRIFT) - 1 if "11" in by_code else 0)
     return (
-        f"能力验证：{len(regions)} 个已发布轮次（{enrolled} 个参加者），"
+        f"能力验证：{published} 个已发布轮次（{enrolled} 个参加者），"
         f"1 个样品已发放轮次，1 个报名中轮次"
     )

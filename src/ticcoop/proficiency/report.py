@@ -1,7 +1,8 @@
 """The round report (PDF, Chinese, ReportLab with the built-in CID font STSong-Light).
 
 Built only from a stored evaluation (participant codes, never institution names), so the
-report of a published round is reproducible. Per-participant letters are one page each.
+report of a published round is reproducible. Per-participant letters are one page each and
+are not part of the public report; each participant downloads its own.
 """
 
 from __future__ import annotations
@@ -301,15 +302,13 @@ def _build(story: list[Flowable], title: str) -> bytes:
 
 
 def round_report_pdf(run: EvaluationRun) -> bytes:
-    """Summary, x_pt/σ_pt, item checks, results and scores by code, charts, letters."""
+    """Summary, x_pt/σ_pt, item checks, results and scores by code, charts (no letters)."""
     evaluations = _evaluations(run)
     checks = list(run.round.item_checks.select_related("measurand").order_by("measurand", "kind"))
     story = _summary(run, evaluations) + _item_checks(checks)
     for e in evaluations:
         story += [PageBreak(), *_results(e), *_charts(e)]
-    index = _code_index(evaluations)
-    for code in run.round.participants.order_by("code").values_list("code", flat=True):
-        story += _letter(run, code, evaluations, index=index)
+    # No letters here: the report is public, each letter goes only to its participant.
     return _build(story, f"能力验证结果报告 {run.round.code}")
 
 

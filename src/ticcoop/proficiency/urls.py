@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from ticcoop.proficiency import views
-from ticcoop.proficiency.views import provider
+from ticcoop.proficiency.views import mine, provider
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.calendar, name="pt-calendar"),
+    path("mine/", mine.my_pt, name="pt-mine"),
     path("rounds/<int:pk>/", views.round_detail, name="pt-round-detail"),
     path("rounds/<int:pk>/enrol/", views.round_enrol, name="pt-round-enrol"),
     path("rounds/<int:pk>/results/", views.round_submit, name="pt-round-submit"),
@@ -15,6 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "rounds/<int:pk>/letters/<str:code>.pdf",
         views.participant_letter,
         name="pt-participant-letter",
+    ),
+    path(
+        "rounds/<int:pk>/receipts/<str:code>/<int:number>.pdf",
+        mine.receipt,
+        name="pt-submission-receipt",
     ),
     path("rounds/<int:pk>/checks/", provider.item_checks, name="pt-round-checks"),
     path("rounds/<int:pk>/references/", provider.references, name="pt-round-references"),

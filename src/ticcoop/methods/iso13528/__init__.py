@@ -1,7 +1,8 @@
 """ISO 13528:2022 statistics for proficiency testing (pure Python, NumPy/SciPy only).
 
 Robust estimators (Annex C), assigned value and sigma_pt (clauses 7, 8), scores
-(clause 9), homogeneity and stability (Annex B) and censored results (5.5.3).
+(clause 9), performance over time (clause 10), homogeneity and stability (Annex B) and
+censored results (5.5.3).
 See docs/methods/iso13528.md for the step-by-step method.
 """
 
@@ -31,6 +32,18 @@ from .censored import (
     apply_censor_rule,
     parse_result,
     parse_results,
+)
+from .history import (
+    DriftSignal,
+    PerformanceHistory,
+    cusum,
+    drift_signals,
+    drift_warning,
+    performance_history,
+    rescaled_sum_z,
+    ssz_limit,
+    sum_squared_z,
+    z_over_rounds,
 )
 from .items import HomogeneityResult, StabilityResult, homogeneity, homogeneity_factors, stability
 from .qhampel import Q_METHOD_MAX_P, hampel, q_hampel, q_method
@@ -75,7 +88,9 @@ __all__ = [
     "AssignedValue",
     "CensorTreatment",
     "CensoredResults",
+    "DriftSignal",
     "HomogeneityResult",
+    "PerformanceHistory",
     "RobustEstimate",
     "ScoreTable",
     "SigmaPt",
@@ -86,7 +101,10 @@ __all__ = [
     "apply_censor_rule",
     "classify_en",
     "classify_z",
+    "cusum",
     "difference",
+    "drift_signals",
+    "drift_warning",
     "en_score",
     "from_certified_value",
     "from_expert_consensus",
@@ -103,8 +121,10 @@ __all__ = [
     "parse_results",
     "percent_allowed",
     "percent_difference",
+    "performance_history",
     "q_hampel",
     "q_method",
+    "rescaled_sum_z",
     "robust_estimate",
     "score_results",
     "sigma_fitness_for_purpose",
@@ -113,8 +133,11 @@ __all__ = [
     "sigma_previous_rounds",
     "sigma_robust_sd",
     "small_round_alternatives",
+    "ssz_limit",
     "stability",
+    "sum_squared_z",
     "uncertainty_negligible",
+    "z_over_rounds",
     "z_prime_score",
     "z_score",
     "zeta_score",

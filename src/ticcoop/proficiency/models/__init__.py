@@ -4,8 +4,8 @@ A scheme is organised by one region (``organising_region``); institutions of eve
 part. Evaluations store every input and output of the ISO 13528 statistics and become
 immutable once the round's report is published.
 
-The models live in three modules (``schemes``, ``evaluation``, ``followup``); everything is
-re-exported here so ``ticcoop.proficiency.models.X`` keeps working.
+The models live in four modules (``schemes``, ``evaluation``, ``followup``, ``receipts``);
+everything is re-exported here so ``ticcoop.proficiency.models.X`` keeps working.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ticcoop.proficiency.models.evaluation import (
     Score,
 )
 from ticcoop.proficiency.models.followup import ActionStatus, CorrectiveAction
+from ticcoop.proficiency.models.receipts import SubmissionReceipt
 from ticcoop.proficiency.models.schemes import (
     AssignedValueMethod,
     CensorRule,
@@ -61,4 +62,5 @@ __all__ = [
     "Score",
     "SigmaMethod",
     "StoppingRule",
+    "SubmissionReceipt",
 ]

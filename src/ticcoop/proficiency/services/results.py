@@ -1,6 +1,7 @@
 """Result submission (web form, API, CSV/XLSX upload): validated as a whole, saved atomically.
 
 A correction before the deadline is a new version; old versions are kept and the latest counts.
+Every submission gets a signed receipt (``services.receipts``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ticcoop.proficiency.models import (
     RoundStatus,
 )
 from ticcoop.proficiency.queries import access_participant_write
+from ticcoop.proficiency.services.receipts import issue_receipt
 from ticcoop.proficiency.uploads import LABELS, read_rows
 
 
@@ -199,6 +201,7 @@ def submit_results(
             result.full_clean()
             result.save()
             saved.append(result)
+        issue_receipt(participant, saved, now or timezone.now())
     return saved
 
 

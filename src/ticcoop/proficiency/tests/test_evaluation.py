@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from ticcoop.methods import iso13528
+from ticcoop.proficiency import report as pt_report
 from ticcoop.proficiency import services
 from ticcoop.proficiency.compute import evaluate_measurand
 from ticcoop.proficiency.models import Report, Score
@@ -113,7 +114,8 @@ def test_report_pdf_letters_and_charts(settings: Any, tmp_path: Path) -> None:
     pdf = public.get(f"/pt/rounds/{rnd.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content == bytes(report.pdf)
     assert pdf.content.startswith(b"%PDF") and b"STSong-Light" in pdf.content
-    assert pdf.content.count(b"/Type /Page\n") >= 2 + 14  # summary, charts, 14 letters
+    # the public report carries codes and statistics only: no letter pages
+    assert 2 <= pdf.content.count(b"/Type /Page\n") < rnd.participants.count()
     for kind in ("histogram", "z", "zeta-en"):
         png = public.get(f"/pt/evaluations/{evaluation.pk}/{kind}.png")
         assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
@@ -122,10 +124,26 @@ def test_report_pdf_letters_and_charts(settings: Any, tmp_path: Path) -> None:
     letter = f"/pt/rounds/{rnd.pk}/letters/{participant.code}.pdf"
     stranger = Client()
     stranger.force_login(factories.regulator("12"))
-    assert stranger.get(letter).status_code == 403
+    assert stranger.get(letter).status_code == 404
+    other_lab = Client()
+    other_lab.force_login(pf.institution_user(rnd.participants.last().institution))
+    assert other_lab.get(letter).status_code == 404  # another participant's letter
     owner = Client()
     owner.force_login(pf.institution_user(participant.institution))
-    assert owner.get(letter).content.startswith(b"%PDF")
+    own = owner.get(letter)
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")
+    assert own.content.count(b"/Type /Page\n") == 1
+
+
+def test_round_report_builds_no_letter(monkeypatch: pytest.MonkeyPatch) -> None:
+    rnd, actor = pf.closed_round()
+    run = services.evaluate_round(actor, rnd)
+
+    def no_letter(*args: object, **kwargs: object) -> list[object]:
+        raise AssertionError("a participant's letter was put into the public report")
+
+    monkeypatch.setattr(pt_report, "_letter", no_letter)
+    assert pt_report.round_report_pdf(run).startswith(b"%PDF")
 
 
 def test_stored_inputs_are_published_through_the_api() -> None:

@@ -25,6 +25,7 @@ from ticcoop.proficiency.models import (
     MeasurandEvaluation,
     Round,
     RoundStatus,
+    SubmissionReceipt,
 )
 from ticcoop.proficiency.report import letter_pdf
 from ticcoop.proficiency.tasks import PT_EVALUATE, PT_PUBLISH
@@ -176,7 +177,13 @@ def round_submit(request: HttpRequest, pk: int) -> HttpResponse:
         for r in [latest.get((participant.pk, m.pk))]
     ]
     history = participant.results.select_related("measurand").order_by("measurand", "-version")
-    context = {"round": round_, "participant": participant, "rows": rows, "history": history}
+    context = {
+        "round": round_,
+        "participant": participant,
+        "rows": rows,
+        "history": history,
+        "receipts": SubmissionReceipt.objects.filter(participant=participant).order_by("-number"),
+    }
     return render(request, "proficiency/round_submit.html", context)
 
 
@@ -228,7 +235,7 @@ def participant_letter(request: HttpRequest, pk: int, code: str) -> HttpResponse
     round_ = get_object_or_404(Round, pk=pk, status=RoundStatus.PUBLISHED)
     participant = get_object_or_404(round_.participants.select_related("institution"), code=code)
     if not queries.can_see_key(request.user, participant):
-        raise PermissionDenied(_("只有该机构和组织地区可以查看此通知书"))
+        raise Http404  # not 403: to others the letter, and which code is whose, do not exist
     run = queries.published_run(round_)
     if run is None:  # pragma: no cover - a published round has its published run
         raise Http404
@@ -264,6 +271,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": paginate(request, actions, PAGE_SIZE),
         "show": which,
+        "drifting": queries.drifting_labs(request.user),
     }
     return render(request, "proficiency/action_list.html", context)
 

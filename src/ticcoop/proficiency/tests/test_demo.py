@@ -1,0 +1,39 @@
+"""The demo: a lab with several rounds of history and a drift warning; its regulator sees it."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from ticcoop.accounts.demo import DEMO_PASSWORD
+from ticcoop.proficiency.demo import DRIFT
+from ticcoop.registry.models import InstitutionMembership
+from ticcoop.testing import factories, otp
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_lab_sees_its_history_and_drift_warning() -> None:
+    call_command("demo_data", institutions=40, seed=3, stdout=StringIO())
+    member = (
+        InstitutionMembership.objects.select_related("user", "institution")
+        .order_by("institution__region__code", "institution__pk")
+        .first()
+    )
+    assert member is not None
+    client = Client()
+    assert client.login(username=member.user.username, password=DEMO_PASSWORD)
+    page = client.get("/pt/mine/")
+    assert page.status_code == 200
+    assert "drift-warning" in page.content.decode()
+    lead = [h for h, _chart in page.context["histories"] if h.measurand.name == "铅"]
+    assert len(lead) == 1 and lead[0].stats.n == len(DRIFT) and lead[0].drifting
+    assert all(abs(z) < 3 for z in lead[0].stats.z)  # warned before any unsatisfactory result
+    regulator = factories.regulator("11")
+    client.force_login(regulator)
+    otp.verify_session(client, regulator)
+    listed = client.get("/pt/actions/").context["drifting"]
+    assert member.institution in [h.institution for h in listed]
