@@ -30,6 +30,18 @@ SOURCES = {
 _BASIS = re.compile(r"^(?P<source>.*?) \((?P<clause>ISO [^)]*)\)$")
 
 
+DRIFT_RULES = {
+    "two-beyond-2": _("连续两次 |z| > 2 且同号"),
+    "run-of-9": _("连续 9 次 z 在 0 的同一侧"),
+    "cusum": _("累积和（CUSUM）超过界限"),
+}
+
+
+def drift_rule_label(code: str) -> str:
+    """A drift rule of methods.iso13528.history (docs/methods/iso13528.md 8a) in words."""
+    return str(DRIFT_RULES.get(code, code))
+
+
 def performance_label(code: str) -> str:
     """ "satisfactory" → 满意 … ("not scored" → 未评分); unknown codes are shown as they are."""
     try:

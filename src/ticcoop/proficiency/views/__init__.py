@@ -65,6 +65,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "statuses": RoundStatus.choices,
         "region": region,
         "status": status,
+        # 我的能力验证 exists for institution users only (the page answers 403 to others).
+        "is_lab": queries.institution_of(request.user) is not None,
     }
     return render(request, "proficiency/calendar.html", context)
 
