@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from ticcoop.apiclients.auth import token_auth
+from ticcoop.apiclients.throttle import WindowThrottle
 from ticcoop.assessments.api import router as assessments_router
 from ticcoop.certificates.api import router as certificates_router
 from ticcoop.competitions.api import router as competitions_router
 from ticcoop.disclosure.api import router as disclosure_router
+from ticcoop.events.api import router as events_router
 from ticcoop.inspections.api import router as inspections_router
 from ticcoop.proficiency.api import router as proficiency_router
 from ticcoop.regions.api import router as regions_router
@@ -22,6 +25,7 @@ api = NinjaAPI(
     version="1",
     description="华北五省（市、自治区）检验检测认证区域合作平台 — 公共接口与监管接口",
     urls_namespace="api",
+    throttle=[WindowThrottle()],
 )
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)
@@ -33,6 +37,15 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/competitions", competitions_router)
 api.add_router("/public", disclosure_router)
+api.add_router("/changes", events_router)
+
+# Bearer tokens next to the session wherever an operation asks for the session (django_auth):
+# the token is tried first, so a token call never meets the session's CSRF check.
+for _router in api._routers:
+    for _path_view in _router[1].path_operations.values():
+        for _operation in _path_view.operations:
+            if _operation.auth_callbacks and token_auth not in _operation.auth_callbacks:
+                _operation.auth_callbacks = [token_auth, *_operation.auth_callbacks]
 
 
 @api.exception_handler(PermissionDenied)

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.methods.iso13528 import StatisticsInputError
 from ticcoop.proficiency.compute import evaluate_measurand
@@ -228,6 +229,7 @@ def publish_round(
         EvaluationRun.objects.filter(pk=run.pk).update(published_at=moment)
         locked.status, locked.published_at = RoundStatus.PUBLISHED, moment
         locked.save(update_fields=["status", "published_at"])
+        events.record("pt-rounds", locked, type="pt_report.published")
     open_actions(actor, locked, run)
     apply_risk_rule(actor, locked)
     if render_report:
