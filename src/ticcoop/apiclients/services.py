@@ -82,6 +82,7 @@ def create_client(
             display_name=name,
         )
         User.objects.filter(pk=user.pk).update(is_staff=False)
+        user.is_staff = False
         client = ApiClient(
             name=name, scope=scope, region=region, institution=institution, user=user, owner=owner
         )
