@@ -22,6 +22,20 @@ class FeedParams(Schema):
     limit: int = Field(100, ge=1, le=queries.MAX_LIMIT)
 
 
+class HeadOut(Schema):
+    kind: str
+    cursor: int
+
+
+@router.get("/{kind}/head", response=HeadOut, auth=[token_auth, django_auth])
+def head(request: HttpRequest, kind: str) -> dict[str, Any]:
+    """The feed's current end: take it before a full export, then follow the feed from it."""
+    if kind not in Kind.values:
+        raise Http404(kind)
+    queries.access_feed(request.user, kind)
+    return {"kind": kind, "cursor": queries.head_of(kind)}
+
+
 @router.get("/{kind}", response=ChangesOut, auth=[token_auth, django_auth])
 def changes(request: HttpRequest, kind: str, params: Query[FeedParams]) -> dict[str, Any]:
     if kind not in Kind.values:

@@ -33,3 +33,9 @@ def changes_after(kind: str, since: int, limit: int) -> tuple[list[Event], int, 
     rows = rows[:limit]
     cursor = rows[-1].pk if rows else since
     return rows, cursor, more
+
+
+def head_of(kind: str) -> int:
+    """The cursor after the newest event of ``kind`` (0 when there is none)."""
+    last = Event.objects.filter(kind=kind).order_by("-id").values_list("id", flat=True).first()
+    return last or 0
