@@ -16,6 +16,7 @@ LAYERS = [
     "accounts",
     "jobs",
     "notices",
+    "events",
     "trust",
     "registry",
     "assessments",
@@ -25,6 +26,7 @@ LAYERS = [
     "inspections",
     "competitions",
     "disclosure",
+    "apiclients",
     "web",
 ]
 # Apps at the same height that must not use each other.

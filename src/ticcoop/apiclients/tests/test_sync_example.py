@@ -13,7 +13,7 @@ from ticcoop.apiclients import services as clients
 from ticcoop.certificates import services as certificates
 from ticcoop.certificates.models import Certificate
 from ticcoop.certificates.tests import factories as cert_factories
-from ticcoop.events.tests.test_webhooks import example
+from ticcoop.apiclients.tests.test_webhooks import example
 from ticcoop.testing import factories
 
 FIELDS = ("number", "credit_code", "status", "version", "issue_date", "expiry_date")
