@@ -10,3 +10,10 @@ def record(kind: str, key: Any, payload: dict[str, Any] | None = None, **options
     from ticcoop.events.recorder import record as _record
 
     return _record(kind, key, payload, **options)
+
+
+def record_many(kind: str, objects: Any) -> int:
+    """Record many changes of one kind at once (bulk imports): see ``recorder.record_many``."""
+    from ticcoop.events.recorder import record_many as _record_many
+
+    return _record_many(kind, objects)

@@ -43,6 +43,15 @@ def describe(kind: str, obj: models.Model) -> tuple[str, dict[str, Any]]:
         return str(o.pk), {"round": str(o), "status": o.status, "published_at": o.published_at}
     if kind == "draws":
         return f"{obj._meta.model_name}-{o.pk}", {"object": str(o), "model": obj._meta.model_name}
+    if kind == "tasks":
+        return str(o.pk), {
+            "batch": o.batch_id,
+            "target_code": o.target_code,
+            "target_name": o.target_name,
+            "region": _region_code(o, "region.code"),
+            "items": o.items,
+            "status": o.status,
+        }
     if kind == "results":
         return str(o.pk), {
             "task": o.task_id,

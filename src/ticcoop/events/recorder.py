@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -36,9 +37,7 @@ def record(
         payload = {**described, **(payload or {})}
     if not connection.in_atomic_block:
         raise RuntimeError("events.record must run inside the transaction of the change")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
+    _serialise()
     event = Event.objects.create(
         kind=kind, key=str(key)[:100], payload=payload or {}, tombstone=tombstone, type=type
     )
@@ -47,3 +46,27 @@ def record(
 
         transaction.on_commit(lambda: webhooks.fan_out(event.pk))
     return event
+
+
+def record_many(kind: str, objects: Iterable[models.Model]) -> int:
+    """One event per object, inserted together (bulk imports); no webhooks."""
+    _check(kind)
+    rows = [Event(kind=kind, key=key[:100], payload=payload) for key, payload in
+            (describe(kind, obj) for obj in objects)]  # fmt: skip
+    if rows:
+        _serialise()
+        Event.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _check(kind: str) -> None:
+    if kind not in Kind.values:
+        raise ValueError(f"unknown event kind {kind!r}")
+    if not connection.in_atomic_block:
+        raise RuntimeError("events.record must run inside the transaction of the change")
+
+
+def _serialise() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])

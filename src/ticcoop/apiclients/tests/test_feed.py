@@ -86,3 +86,18 @@ def test_feed_refuses_unknown_kinds_bad_cursors_and_private_kinds() -> None:
     assert public.get("/api/changes/institutions", {"limit": 5000}).status_code == 422
     assert public.get("/api/changes/findings").status_code == 403
     assert Client().get("/api/changes/institutions").status_code == 401
+
+
+def test_a_bulk_import_appears_in_the_feeds(api: Client) -> None:
+    from django.contrib.auth.models import User
+
+    from ticcoop.certificates.importing import import_registry
+    from ticcoop.certificates.tests.test_import import workbook
+
+    data, codes, numbers = workbook()
+    root = User.objects.create_superuser("root", "r@example.invalid", "x")
+    assert import_registry(root, "registry.xlsx", data, dry_run=False).errors == []
+    certificate_keys = {c["key"] for c in feed(api, "certificates")["changes"]}  # type: ignore[attr-defined]
+    institution_keys = {c["key"] for c in feed(api, "institutions")["changes"]}  # type: ignore[attr-defined]
+    assert set(numbers) <= certificate_keys
+    assert set(codes) <= institution_keys

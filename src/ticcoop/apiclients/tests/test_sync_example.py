@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from ticcoop.apiclients import services as clients
+from ticcoop.apiclients.tests.test_webhooks import example
 from ticcoop.certificates import services as certificates
 from ticcoop.certificates.models import Certificate
 from ticcoop.certificates.tests import factories as cert_factories
-from ticcoop.apiclients.tests.test_webhooks import example
 from ticcoop.testing import factories
 
 FIELDS = ("number", "credit_code", "status", "version", "issue_date", "expiry_date")

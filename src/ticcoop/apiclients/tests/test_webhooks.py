@@ -13,11 +13,11 @@ import pytest
 from django.utils import timezone
 
 from ticcoop.apiclients import services as clients
+from ticcoop.apiclients.tests.receiver import Receiver
 from ticcoop.certificates import services as certificates
 from ticcoop.certificates.tests import factories as cert_factories
 from ticcoop.events import webhooks
 from ticcoop.events.models import Delivery, DeliveryStatus, Event, Subscription
-from ticcoop.apiclients.tests.receiver import Receiver
 from ticcoop.notices.models import Notice
 from ticcoop.testing import factories
 

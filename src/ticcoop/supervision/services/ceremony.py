@@ -360,6 +360,7 @@ class TaskMaker:
             unstaffed_reason=unstaffed,
             **extra,
         )
+        events.record("tasks", task)
         TaskMember.objects.bulk_create(
             TaskMember(
                 task=task,
