@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -30,8 +31,22 @@ class EventAdmin(admin.ModelAdmin):
 @admin.register(Subscription)
 class SubscriptionAdmin(RegionScopedAdmin):
     list_display = ("url", "client", "is_active", "paused_at", "failures_in_row")
+    fields = ("client", "url", "types", "is_active", "secret", "paused_at", "failures_in_row")
     readonly_fields = ("secret", "paused_at", "failures_in_row")
     actions = ["resume"]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # an address typed without a scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # a new subscription gets its secret (and the type checks) from the service
+        created = webhooks.subscribe(request.user, obj.client, obj.url, list(obj.types or []))
+        obj.pk, obj.secret = created.pk, created.secret
 
     @admin.action(description=gettext_lazy("恢复投递"))
     def resume(self, request: HttpRequest, queryset: QuerySet[Subscription]) -> None:
@@ -44,7 +59,10 @@ class SubscriptionAdmin(RegionScopedAdmin):
 class DeliveryAdmin(RegionScopedAdmin):
     list_display = ("__str__", "subscription", "event", "status", "attempts", "next_attempt_at")
     list_filter = ("status",)
-    readonly_fields = ("last_error", "delivered_at")
+    readonly_fields = (
+        "subscription", "event", "status", "attempts", "last_error", "next_attempt_at",
+        "delivered_at", "created_at",
+    )  # fmt: skip
     actions = ["replay"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

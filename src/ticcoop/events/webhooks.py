@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +30,7 @@ from django.utils.translation import gettext_noop
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import access_region_write
 from ticcoop.events.models import WEBHOOK_TYPES, Delivery, DeliveryStatus, Event, Subscription
+from ticcoop.events.queries import access_feed
 from ticcoop.jobs.services import start_job
 from ticcoop.notices.services import notify
 
@@ -61,11 +62,32 @@ def body_of(event: Event) -> bytes:
 # --- writes -------------------------------------------------------------------------------------
 
 
+# The change feed each webhook type belongs to: a client may subscribe only to what it may read.
+TYPE_KIND = {
+    "certificate.status_changed": "certificates",
+    "draw.published": "draws",
+    "result.published": "results",
+    "pt_report.published": "pt-rounds",
+    "finding.raised": "findings",
+    "deadline.missed": "findings",
+}
+
+
+def may_receive(client: Any, event_type: str) -> bool:
+    try:
+        access_feed(client.user, TYPE_KIND[event_type])
+    except PermissionDenied:
+        return False
+    return True
+
+
 def subscribe(actor: Any, client: Any, url: str, types: list[str]) -> Subscription:
     known = {name for name, _label in WEBHOOK_TYPES}
     unknown = sorted(set(types) - known)
     if not types or unknown:
         raise ValidationError({"types": _("未知的事件类型：%(types)s") % {"types": unknown}})
+    if not all(may_receive(client, name) for name in types):
+        raise PermissionDenied(_("无权读取该变更流"))
     subscription = Subscription(client=client, url=url, types=sorted(set(types)))
     subscription.secret = new_secret()
     if actor is not None:
@@ -83,8 +105,8 @@ def fan_out(event_id: int) -> int:
     with transaction.atomic():
         for subscription in Subscription.objects.filter(
             is_active=True, paused_at__isnull=True, client__is_active=True
-        ):
-            if event.type in subscription.types:
+        ).select_related("client__user"):
+            if event.type in subscription.types and may_receive(subscription.client, event.type):
                 delivery = Delivery.objects.create(subscription=subscription, event=event)
                 start_job(None, JOB_KIND, {"delivery": delivery.pk})
                 count += 1

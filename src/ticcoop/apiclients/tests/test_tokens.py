@@ -161,3 +161,40 @@ def test_hebei_regulator_cannot_register_a_beijing_client() -> None:
             region=factories.region("11"),
         )
     assert not ApiClient.objects.filter(name="bj").exists()
+
+
+def test_institution_scope_acts_as_that_institutions_user() -> None:
+    from ticcoop.registry.queries import institution_of_user
+
+    lab = factories.institution("13")
+    client, token = services.create_client(None, name="lab", scope="institution", institution=lab)
+    assert institution_of_user(client.user) == lab
+    assert client.region == lab.region
+    # an institution user is no regulator: it cannot write registry records
+    code = factories.credit_code("13")
+    response = token_client(token).post(
+        "/api/institutions", body("13", code), content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_back_office_registers_a_client_and_shows_the_token_once() -> None:
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", "r@example.invalid", "x")
+    browser = Client()
+    browser.force_login(root)
+    response = browser.post(
+        "/admin/apiclients/apiclient/add/",
+        {"name": "from-admin", "scope": "read-region", "region": factories.region("13").pk,
+         "institution": "", "owner": "", "is_active": "on",
+         "tokens-TOTAL_FORMS": "0", "tokens-INITIAL_FORMS": "0"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    client = ApiClient.objects.get(name="from-admin")
+    shown = [str(m) for m in response.context["messages"]]
+    token = next(m.split("：", 1)[1] for m in shown if "tic_from-admin_" in m)
+    assert services.digest_of(token) == client.tokens.get().digest
+    assert browser.get("/admin/apiclients/apiclient/").status_code == 200
+    assert browser.get(f"/admin/apiclients/apiclient/{client.pk}/change/").status_code == 200

@@ -126,3 +126,31 @@ def test_unknown_event_types_are_refused() -> None:
     client, _t = clients.create_client(None, name="x", scope="read-public")
     with pytest.raises(Exception, match="未知"):
         webhooks.subscribe(None, client, "http://127.0.0.1:9/", ["nonsense"])
+
+
+def test_a_public_client_cannot_subscribe_to_findings() -> None:
+    from django.core.exceptions import PermissionDenied
+
+    client, _t = clients.create_client(None, name="pub", scope="read-public")
+    with pytest.raises(PermissionDenied):
+        webhooks.subscribe(None, client, "http://127.0.0.1:9/", ["finding.raised"])
+    assert webhooks.subscribe(None, client, "http://127.0.0.1:9/", ["draw.published"]).pk
+
+
+def test_back_office_subscription_gets_a_secret() -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client, _t = clients.create_client(None, name="adm", scope="read-public")
+    root = User.objects.create_superuser("root", "r@example.invalid", "x")
+    browser = Client()
+    browser.force_login(root)
+    response = browser.post(
+        "/admin/events/subscription/add/",
+        {"client": client.pk, "url": "http://127.0.0.1:9/hook",
+         "types": '["certificate.status_changed"]', "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Subscription.objects.get(client=client).secret.startswith("whsec_")
+    assert browser.get("/admin/events/delivery/").status_code == 200
+    assert browser.get("/admin/events/event/").status_code == 200
