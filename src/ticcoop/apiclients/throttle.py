@@ -24,7 +24,7 @@ class WindowThrottle(BaseThrottle):
         self._local = threading.local()
 
     def identity(self, request: HttpRequest) -> tuple[str, int]:
-        """The counter's name and its limit per window: the client, else the address."""
+        """The counter's name and its limit per window: the client or person, else the address."""
         client = getattr(request, "api_client", None)
         header = request.headers.get("Authorization", "")
         if client is None and header[:7].lower() == "bearer ":
@@ -32,6 +32,10 @@ class WindowThrottle(BaseThrottle):
             client = token.client if token else None
         if client is not None:
             return f"client:{client.pk}", int(settings.TICCOOP_API_RATE_CLIENT)
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False):  # a browser session: per person, not per
+            # address (a regulator's office shares one address)
+            return f"user:{user.pk}", int(settings.TICCOOP_API_RATE_CLIENT)  # type: ignore[union-attr]
         return f"addr:{self.get_ident(request)}", int(settings.TICCOOP_API_RATE_ANON)
 
     def allow_request(self, request: HttpRequest) -> bool:

@@ -43,3 +43,11 @@ def test_each_client_has_its_own_limit() -> None:
     assert "Retry-After" in api.get("/api/changes/institutions")
     # the address itself (without the token) still has its anonymous allowance
     assert Client(REMOTE_ADDR="10.0.0.9").get("/api/regions").status_code == 200
+
+
+def test_a_signed_in_person_counts_as_themselves_not_their_address() -> None:
+    browser = Client(REMOTE_ADDR="10.0.0.10")
+    browser.force_login(factories.regulator("13"))
+    codes = [browser.get("/api/regions").status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+    assert Client(REMOTE_ADDR="10.0.0.10").get("/api/regions").status_code == 200
