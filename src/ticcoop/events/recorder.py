@@ -29,6 +29,11 @@ def record(
     rolled back): ids then become visible in increasing order, and a feed reader that has seen
     id N will never later find an id below N appear — no change is skipped, none repeated.
     SQLite serialises writers by itself.
+
+    Call it as late in the transaction as possible: the lock is held until the commit, so a
+    slow step after it (a PDF, a mail) holds up every other writer's event; and taking row locks
+    after it, in an order another transaction takes them before its event, risks a deadlock
+    (PostgreSQL detects it and aborts one of the two).
     """
     if kind not in Kind.values:
         raise ValueError(f"unknown event kind {kind!r}")

@@ -229,11 +229,12 @@ def publish_round(
         EvaluationRun.objects.filter(pk=run.pk).update(published_at=moment)
         locked.status, locked.published_at = RoundStatus.PUBLISHED, moment
         locked.save(update_fields=["status", "published_at"])
-        events.record("pt-rounds", locked, type="pt_report.published")
     open_actions(actor, locked, run)
     apply_risk_rule(actor, locked)
     if render_report:
         store_report(actor, locked)
+    # last: the feed's lock is then held only until the commit (see events.recorder)
+    events.record("pt-rounds", locked, type="pt_report.published")
     return locked
 
 

@@ -97,8 +97,8 @@ def publish_result(actor: Any, result: TaskResult) -> TaskResult:
         result.save(update_fields=["published_at"])
         task.status = TaskStatus.DONE
         task.save(update_fields=["status"])
-        events.record("results", result, type="result.published")
     _apply_risk_rule(actor, result)
+    events.record("results", result, type="result.published")  # last: see events.recorder
     return result
 
 
