@@ -67,3 +67,23 @@ class ApiClientAdmin(RegionScopedAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         revoked = sum(services.revoke_client(request.user, client) for client in queryset)
         messages.success(request, _("已吊销 %(count)d 个令牌") % {"count": revoked})
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(RegionScopedAdmin):
+    """Tokens are made by the client's action (shown once); here they are only revoked."""
+
+    list_display = ("prefix", "client", "created_at", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("client",)
+    readonly_fields = ("client", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("吊销令牌"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.select_related("client"):
+            services.revoke_token(request.user, token)
+        messages.success(request, _("已吊销 %(count)d 个令牌") % {"count": queryset.count()})

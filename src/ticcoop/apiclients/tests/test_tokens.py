@@ -198,3 +198,19 @@ def test_back_office_registers_a_client_and_shows_the_token_once() -> None:
     assert services.digest_of(token) == client.tokens.get().digest
     assert browser.get("/admin/apiclients/apiclient/").status_code == 200
     assert browser.get(f"/admin/apiclients/apiclient/{client.pk}/change/").status_code == 200
+
+
+def test_back_office_revokes_one_token() -> None:
+    from django.contrib.auth.models import User
+
+    client, token = make("one-token", "read-region")
+    root = User.objects.create_superuser("root", "r@example.invalid", "x")
+    browser = Client()
+    browser.force_login(root)
+    record = client.tokens.get()
+    response = browser.post(
+        "/admin/apiclients/apitoken/",
+        {"action": "revoke", "_selected_action": [record.pk]},
+    )
+    assert response.status_code == 302
+    assert token_client(token).get("/api/changes/institutions").status_code == 401
