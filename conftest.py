@@ -29,6 +29,9 @@ def _django_test_defaults(request: pytest.FixtureRequest) -> None:
     # Jobs run in the test's own process and thread (Huey's immediate mode, in-memory storage);
     # the tests that start a real consumer process configure their own queue.
     settings.HUEY.immediate = True
+    # No rate limits in tests (the whole suite calls the API from one address within a minute);
+    # the rate-limit tests set their own small limits.
+    settings.TICCOOP_API_RATE_ANON = settings.TICCOOP_API_RATE_CLIENT = 10**9
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ LAYERS = [
     "audit",
     "jobs",
     "notices",
+    "events",
     "trust",
     "registry",
     "assessments",
@@ -26,6 +27,7 @@ LAYERS = [
     "inspections",
     "competitions",
     "disclosure",
+    "apiclients",
     "web",
 ]
 # Apps at the same height that must not use each other.

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.bulk import update_rows
 from ticcoop.certificates.import_audit import (
@@ -74,6 +75,7 @@ def _write_institutions(checker: ImportChecker, report: ImportReport) -> None:
     for institution in checker.changed_institutions:
         institution.updated_at = now
     update_rows(checker.changed_institutions, [*INSTITUTION_FIELDS, "updated_at"])
+    events.record_many("institutions", [*checker.new_institutions, *checker.changed_institutions])
     report.counts["机构新增"] = len(checker.new_institutions)
     report.counts["机构更新"] = len(checker.changed_institutions)
 
@@ -188,6 +190,7 @@ def _write_certificates(
         for index, row in enumerate(rows, start=1)
     ]
     ScopeItem.objects.bulk_create(items, batch_size=BATCH)
+    events.record_many("certificates", [c for c, _rows, _changed in plans])
     report.counts["证书新增"] = len(new)
     report.counts["证书更新"] = len(updated)
     report.counts["能力范围行"] = len(items)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import access_region_write
 from ticcoop.assessments.models import Assessment
@@ -78,6 +79,18 @@ def _write_scope(certificate: Certificate, rows: Iterable[ScopeRow]) -> None:
     )
 
 
+# Versions that change a certificate's status announce it to webhook subscribers.
+STATUS_EVENT: dict[str, str] = {
+    kind.value: "certificate.status_changed"
+    for kind in (
+        VersionAction.SUSPENSION,
+        VersionAction.RESTORATION,
+        VersionAction.REVOCATION,
+        VersionAction.CANCELLATION,
+    )
+}
+
+
 def new_version(
     certificate: Certificate,
     rows: Sequence[ScopeRow],
@@ -130,6 +143,7 @@ def new_version(
     if save:
         certificate.save()
         version.save()
+        events.record("certificates", certificate, type=STATUS_EVENT.get(action, ""))
     return version
 
 

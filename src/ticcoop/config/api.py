@@ -7,10 +7,13 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
+from ticcoop.apiclients.auth import token_auth
+from ticcoop.apiclients.throttle import WindowThrottle
 from ticcoop.assessments.api import router as assessments_router
 from ticcoop.certificates.api import router as certificates_router
 from ticcoop.competitions.api import router as competitions_router
 from ticcoop.disclosure.api import router as disclosure_router
+from ticcoop.events.api import router as events_router
 from ticcoop.inspections.api import router as inspections_router
 from ticcoop.pages import referring, still_referred_message
 from ticcoop.proficiency.api import router as proficiency_router
@@ -27,6 +30,7 @@ api = NinjaAPI(
     # Swagger UI from ninja's bundled static files ("ninja" in INSTALLED_APPS), never a CDN; no
     # validator badge, which would load an image from validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
+    throttle=[WindowThrottle()],
 )
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)
@@ -38,6 +42,15 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/competitions", competitions_router)
 api.add_router("/public", disclosure_router)
+api.add_router("/changes", events_router)
+
+# Bearer tokens next to the session wherever an operation asks for the session (django_auth):
+# the token is tried first, so a token call never meets the session's CSRF check.
+for _router in api._routers:
+    for _path_view in _router[1].path_operations.values():
+        for _operation in _path_view.operations:
+            if _operation.auth_callbacks and token_auth not in _operation.auth_callbacks:
+                _operation.auth_callbacks = [token_auth, *_operation.auth_callbacks]
 
 
 @api.exception_handler(PermissionDenied)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "ticcoop.inspections",
     "ticcoop.competitions",
     "ticcoop.disclosure",
+    "ticcoop.apiclients",
+    "ticcoop.events",
     "ticcoop.web",
 ]
 
@@ -309,3 +311,26 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ticcoop@localhost")
+
+# --- Machine API: tokens, rate limits, change feeds, webhooks (apiclients, events) ------------
+# The cache counts rate-limit windows: Redis when TICCOOP_CACHE_URL names one (every worker
+# process shares the count), otherwise local memory (per process: development and tests).
+CACHE_URL = env_str("TICCOOP_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("TICCOOP_CACHE_PREFIX", "ticcoop"),
+        }
+    }
+TICCOOP_API_TOKEN_DAYS = int(env_str("TICCOOP_API_TOKEN_DAYS", "365"))
+# Calls per window (seconds) for one API client, and for one anonymous address.
+TICCOOP_API_RATE_WINDOW = int(env_str("TICCOOP_API_RATE_WINDOW", "60"))
+TICCOOP_API_RATE_CLIENT = int(env_str("TICCOOP_API_RATE_CLIENT", "600"))
+TICCOOP_API_RATE_ANON = int(env_str("TICCOOP_API_RATE_ANON", "120"))
+# Webhooks: attempts before a delivery gives up, the first back-off (doubling), and how many
+# given-up deliveries in a row pause a subscription.
+TICCOOP_WEBHOOK_ATTEMPTS = int(env_str("TICCOOP_WEBHOOK_ATTEMPTS", "6"))
+TICCOOP_WEBHOOK_BACKOFF_SECONDS = float(env_str("TICCOOP_WEBHOOK_BACKOFF_SECONDS", "30"))
+TICCOOP_WEBHOOK_PAUSE_AFTER = int(env_str("TICCOOP_WEBHOOK_PAUSE_AFTER", "3"))

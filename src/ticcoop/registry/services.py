@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.services import delete_scoped_record, save_scoped_record
 from ticcoop.registry.models import Institution, RiskClass, RiskClassChange
@@ -13,14 +14,18 @@ from ticcoop.registry.models import Institution, RiskClass, RiskClassChange
 RISK_ORDER = [RiskClass.A, RiskClass.B, RiskClass.C, RiskClass.D]
 
 
+@transaction.atomic
 def save_institution(actor: Any, institution: Institution) -> Institution:
     """Create or change an institution; the actor must write both its old and new region."""
     save_scoped_record(actor, institution)
+    events.record("institutions", institution)
     return institution
 
 
+@transaction.atomic
 def delete_institution(actor: Any, institution: Institution) -> None:
     delete_scoped_record(actor, institution)
+    events.record("institutions", institution.credit_code, tombstone=True)
 
 
 @transaction.atomic
@@ -51,5 +56,6 @@ def raise_risk_class(
         locked.risk_class = to_class
         locked.save(update_fields=["risk_class", "updated_at"])
         change.save()
+        events.record("institutions", locked)
     institution.risk_class = to_class
     return change

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.inspections.models import (
     Campaign,
@@ -171,6 +172,7 @@ def draw_campaign(actor: Any, campaign: Campaign, seed: str = "") -> Campaign:
         campaign.drawn_at = timezone.now()
         campaign.drawn_by = actor
         campaign.save()
+        events.record("draws", campaign, type="draw.published")
     return campaign
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import can_write_region
 from ticcoop.assessments.models import CriteriaClause
@@ -82,6 +83,7 @@ def record_finding(
         finding.save()
         for upload in files:
             FindingFile.objects.create(finding=finding, uploaded_by=actor, **file_fields(upload))
+        events.record("findings", finding, type="finding.raised")
     return finding
 
 
@@ -141,6 +143,7 @@ def _review(actor: Any, finding: Finding, decision: RectificationDecision, note:
         else:
             finding.status = FindingStatus.RETURNED
         finding.save()
+        events.record("findings", finding)
     return finding
 
 

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.audit.chain import append_records
 from ticcoop.methods.iso13528 import StatisticsInputError
@@ -236,6 +237,8 @@ def publish_round(
     apply_risk_rule(actor, locked)
     if render_report:
         store_report(actor, locked)
+    # last: the feed's lock is then held only until the commit (see events.recorder)
+    events.record("pt-rounds", locked, type="pt_report.published")
     return locked
 
 

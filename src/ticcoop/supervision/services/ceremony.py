@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import regulators_of
 from ticcoop.methods import manifest as mf
@@ -375,6 +376,7 @@ def _publish_draw(batch: Batch, ceremony: Ceremony, record: mf.CeremonyRecord) -
         published_at=timezone.now(),
     )
     draw.save()
+    events.record("draws", draw, type="draw.published")
     _create_tasks(batch, manifest)
     batch.status = BatchStatus.DRAWN
     batch.save(update_fields=["status"])
@@ -430,6 +432,7 @@ class TaskMaker:
             unstaffed_reason=unstaffed,
             **extra,
         )
+        events.record("tasks", task)
         TaskMember.objects.bulk_create(
             TaskMember(
                 task=task,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import access_region_write
 from ticcoop.methods.workdays import add_working_days
@@ -98,6 +99,7 @@ def publish_result(actor: Any, result: TaskResult) -> TaskResult:
         task.status = TaskStatus.DONE
         task.save(update_fields=["status"])
     _apply_risk_rule(actor, result)
+    events.record("results", result, type="result.published")  # last: see events.recorder
     return result
 
 
