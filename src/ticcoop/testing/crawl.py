@@ -40,6 +40,7 @@ ALLOWED_WORDS = {
     "OpenAPI",
     "Excel",
     "OpenSSL",
+    "Webhook",  # the protocol's name, written so in Chinese interfaces too
     "Atom",
     "ReDoc",
     "consistent-sampler",
