@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -51,3 +52,24 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         for connection in connections.all():
             if connection.vendor == "postgresql":
                 set_triggers(connection, TRUNCATE_TRIGGER, enabled=False)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (anywhere in the suite) flush every table between tests; put back what
+    migrations load.
+
+    Not serialized_rollback: restoring auth rows fires the audit log, which recreates content
+    types before they are restored (UNIQUE constraint failures). Flushing re-runs post_migrate,
+    which brings back content types, permissions and the role groups; the regions come back here.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    from django.apps import apps
+
+    from ticcoop.accounts.roles import grant_role_permissions
+
+    regions = importlib.import_module("ticcoop.regions.migrations.0002_five_regions")
+    regions.load_regions(apps, None)
+    grant_role_permissions()
