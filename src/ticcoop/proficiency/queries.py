@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import can_write_region, has_role, region_id_of_user
 from ticcoop.accounts.roles import Role
+from ticcoop.methods.decimals import round_half_up
 from ticcoop.methods.iso13528 import PerformanceHistory, performance_history
 from ticcoop.proficiency.models import (
     ActionStatus,
     CorrectiveAction,
+    Dispatch,
     EvaluationRun,
+    Extension,
+    Instructions,
     Measurand,
     Participant,
     Performance,
@@ -231,3 +235,94 @@ def participations(institution: Institution) -> QuerySet[Participant]:
         .select_related("round__scheme")
         .order_by("-round__results_due")
     )
+
+
+# --- The provider's workflow (instructions, dispatch records, extensions) ----------------------
+
+
+def current_instructions(round_: Round) -> Instructions | None:
+    return round_.instructions.order_by("-version").first()
+
+
+def may_read_instructions(user: Any, round_: Round) -> bool:
+    """Enrolled participants (their institution's users) and the organising region."""
+    return is_organiser(user, round_) or own_participant(user, round_) is not None
+
+
+def round_dispatches(round_: Round) -> QuerySet[Dispatch]:
+    return Dispatch.objects.filter(participant__round=round_).select_related(
+        "participant__institution"
+    ).order_by("participant__code", "pk")
+
+
+def latest_extension(participant: Participant) -> Extension | None:
+    """The grant that counts for a participant: the latest one."""
+    return participant.extensions.order_by("-pk").first()
+
+
+def running_extensions(round_: Round, moment: Any) -> list[Extension]:
+    """Latest grants per participant of ``round_`` that still run at ``moment``."""
+    latest = (
+        Extension.objects.filter(participant__round=round_)
+        .values("participant")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    rows = Extension.objects.filter(pk__in=list(latest), until__gte=moment)
+    return list(rows.select_related("participant").order_by("participant__code"))
+
+
+@dataclass(frozen=True)
+class DispatchSummary:
+    participants: int
+    dispatched: int  # participants with at least one shipment
+    confirmed: int  # whose latest shipment is confirmed
+    damaged: int  # whose latest shipment arrived damaged
+
+
+def dispatch_summary(round_: Round) -> DispatchSummary:
+    latest: dict[int, Dispatch] = {}
+    for record in Dispatch.objects.filter(participant__round=round_).order_by("pk"):
+        latest[record.participant_id] = record
+    return DispatchSummary(
+        participants=round_.participants.count(),
+        dispatched=len(latest),
+        confirmed=sum(1 for d in latest.values() if d.confirmed),
+        damaged=sum(1 for d in latest.values() if d.condition == "damaged"),
+    )
+
+
+def round_extensions(round_: Round) -> QuerySet[Extension]:
+    return (
+        Extension.objects.filter(participant__round=round_)
+        .select_related("participant", "granted_by")
+        .order_by("-pk")
+    )
+
+
+def lab_dispatches(institution: Institution) -> dict[int, list[Dispatch]]:
+    """Shipments to ``institution`` by participant id, oldest first."""
+    found: dict[int, list[Dispatch]] = {}
+    rows = Dispatch.objects.filter(participant__institution=institution).order_by("pk")
+    for record in rows:
+        found.setdefault(record.participant_id, []).append(record)
+    return found
+
+
+def _printed(row: dict[str, Any] | None, key: str, fallback: float | None) -> str:
+    """A score as the report prints it (two decimals half-up of the exact decimals,
+    docs/methods/iso13528.md "Printed scores"); '—' where there is none."""
+    value = row.get(f"{key}_printed") if row else None
+    if value is not None:
+        return str(value)
+    if fallback is None or not math.isfinite(fallback):
+        return "—"
+    return str(round_half_up(fallback, 2))
+
+
+def printed_scores(score: Score) -> dict[str, str]:
+    """z and z′ of one stored score as printed in the round's report and letter."""
+    rows = score.evaluation.outputs.get("rows", [])
+    code = score.participant.code
+    row = next((r for r in rows if r.get("code") == code), None)
+    return {"z": _printed(row, "z", score.z), "z_prime": _printed(row, "z_prime", score.z_prime)}

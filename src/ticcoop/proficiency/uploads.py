@@ -52,7 +52,8 @@ def _column_map(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _table(name: str, content: bytes) -> list[list[str]]:
+def read_table(name: str, content: bytes) -> list[list[str]]:
+    """A CSV (UTF-8 or GB18030) or XLSX file as rows of cell strings (header included)."""
     check_table(name, content)  # size, type by name and content, XLSX expansion
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
@@ -76,7 +77,7 @@ def _table(name: str, content: bytes) -> list[list[str]]:
 
 def read_rows(name: str, content: bytes) -> list[RawRow]:
     """Rows of a results file as cells by column name; blank rows are skipped."""
-    table = _table(name, content)
+    table = read_table(name, content)
     if not table:
         raise ValidationError(_("文件是空的"))
     columns = _column_map(table[0])

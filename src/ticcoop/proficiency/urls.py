@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from ticcoop.proficiency import views
-from ticcoop.proficiency.views import mine, provider
+from ticcoop.proficiency.views import mine, provider, workflow
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.calendar, name="pt-calendar"),
@@ -24,6 +24,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("rounds/<int:pk>/checks/", provider.item_checks, name="pt-round-checks"),
     path("rounds/<int:pk>/references/", provider.references, name="pt-round-references"),
+    path(
+        "rounds/<int:pk>/instructions/", workflow.instructions, name="pt-round-instructions"
+    ),
+    path(
+        "rounds/<int:pk>/instructions/<int:version>.pdf",
+        workflow.instructions_download,
+        name="pt-round-instructions-pdf",
+    ),
+    path("rounds/<int:pk>/dispatches/", workflow.dispatches, name="pt-round-dispatches"),
+    path("dispatches/<int:pk>/confirm/", workflow.confirm_receipt, name="pt-dispatch-confirm"),
     path("rounds/<int:pk>/<str:action>/", views.round_transition, name="pt-round-transition"),
     path("evaluations/<int:pk>/<str:kind>.png", views.chart, name="pt-chart"),
     path("actions/", views.action_list, name="pt-action-list"),

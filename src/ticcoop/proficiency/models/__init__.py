@@ -4,7 +4,7 @@ A scheme is organised by one region (``organising_region``); institutions of eve
 part. Evaluations store every input and output of the ISO 13528 statistics and become
 immutable once the round's report is published.
 
-The models live in four modules (``schemes``, ``evaluation``, ``followup``, ``receipts``);
+The models live in five modules (``schemes``, ``evaluation``, ``followup``, ``receipts``, ``workflow``);
 everything is re-exported here so ``ticcoop.proficiency.models.X`` keeps working.
 """
 
@@ -37,6 +37,7 @@ from ticcoop.proficiency.models.schemes import (
     SigmaMethod,
     StoppingRule,
 )
+from ticcoop.proficiency.models.workflow import Condition, Dispatch, Extension, Instructions
 
 __all__ = [
     "ActionStatus",
@@ -44,8 +45,12 @@ __all__ = [
     "CensorRule",
     "CheckDecision",
     "CheckKind",
+    "Condition",
     "CorrectiveAction",
+    "Dispatch",
     "EvaluationRun",
+    "Extension",
+    "Instructions",
     "ItemCheck",
     "Measurand",
     "MeasurandEvaluation",

@@ -16,8 +16,22 @@ from ticcoop.proficiency.services.rounds import (
     save_scheme,
     set_reference,
 )
+from ticcoop.proficiency.services.workflow import (
+    DispatchRow,
+    confirm_receipt,
+    grant_extension,
+    record_dispatches,
+    save_instructions,
+    upload_dispatches,
+)
 
 __all__ = [
+    "DispatchRow",
+    "confirm_receipt",
+    "grant_extension",
+    "record_dispatches",
+    "save_instructions",
+    "upload_dispatches",
     "Entry",
     "answer_action",
     "apply_risk_rule",

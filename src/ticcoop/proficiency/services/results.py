@@ -29,7 +29,7 @@ from ticcoop.proficiency.models import (
     Round,
     RoundStatus,
 )
-from ticcoop.proficiency.queries import access_participant_write
+from ticcoop.proficiency.queries import access_participant_write, latest_extension
 from ticcoop.proficiency.services.receipts import issue_receipt
 from ticcoop.proficiency.uploads import LABELS, read_rows
 
@@ -134,14 +134,24 @@ def _clean(
 
 
 def check_open(participant: Participant, now: datetime | None = None) -> None:
-    """Results only while items are out and before the deadline."""
+    """Results only while items are out and before the deadline (or a granted extension)."""
     round_ = Round.objects.get(pk=participant.round_id)  # the stored state, not a stale copy
     if round_.status != RoundStatus.DISPATCHED:
         raise ValidationError(
             _("本轮次当前不接受结果（%(s)s）") % {"s": round_.get_status_display()}
         )
-    if (now or timezone.now()) > round_.results_due:
+    moment = now or timezone.now()
+    if moment <= round_.results_due:
+        return
+    # The late-result rule (docs/methods/pt-workflow.md): only under a running extension.
+    extension = latest_extension(participant)
+    if extension is None:
         raise ValidationError(_("已过结果提交截止时间，不能再提交或更正结果"))
+    if moment > extension.until:
+        raise ValidationError(
+            _("已过延期截止时间（%(until)s），不能再提交或更正结果")
+            % {"until": timezone.localtime(extension.until).strftime("%Y-%m-%d %H:%M")}
+        )
 
 
 @transaction.atomic

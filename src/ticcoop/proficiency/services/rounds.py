@@ -21,7 +21,7 @@ from ticcoop.proficiency.models import (
     RoundStatus,
     Scheme,
 )
-from ticcoop.proficiency.queries import access_organiser
+from ticcoop.proficiency.queries import access_organiser, running_extensions
 
 
 def save_scheme(actor: Any, scheme: Scheme) -> Scheme:
@@ -116,13 +116,20 @@ def dispatch_items(actor: Any, round_: Round, *, now: datetime | None = None) ->
 
 @transaction.atomic
 def close_results(actor: Any, round_: Round, *, now: datetime | None = None) -> Round:
-    """Items dispatched → results closed; only once the results deadline has passed."""
+    """Items dispatched → results closed; only once the results deadline and every
+    participant's extension (the late-result rule) have passed."""
     locked = _transition(actor, round_, RoundStatus.DISPATCHED)
     moment = now or timezone.now()
     if moment <= locked.results_due:
         raise ValidationError(
             _("结果提交截止时间（%(due)s）未到，不能截止")
             % {"due": timezone.localtime(locked.results_due).strftime("%Y-%m-%d %H:%M")}
+        )
+    running = running_extensions(locked, moment)
+    if running:
+        raise ValidationError(
+            _("参加者 %(codes)s 的结果提交延期尚未到期，不能截止")
+            % {"codes": "、".join(e.participant.code for e in running)}
         )
     locked.status, locked.closed_at = RoundStatus.CLOSED, moment
     with audit_as(actor):

@@ -81,6 +81,16 @@ def _visible_evaluations(request: HttpRequest, round_: Round) -> list[MeasurandE
     return list(run.measurands.select_related("measurand"))
 
 
+def _workflow(request: HttpRequest, round_: Round) -> dict[str, Any]:
+    """The instructions (participants and organiser) and the dispatch summary (organiser)."""
+    organiser = queries.is_organiser(request.user, round_)
+    readable = organiser or queries.own_participant(request.user, round_) is not None
+    return {
+        "instructions": queries.current_instructions(round_) if readable else None,
+        "dispatch_summary": queries.dispatch_summary(round_) if organiser else None,
+    }
+
+
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(queries.public_rounds(), pk=pk)
@@ -104,6 +114,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "checks": round_.item_checks.select_related("measurand"),
         "kinds": KINDS,
+        **_workflow(request, round_),
     }
     return render(request, "proficiency/round_detail.html", context)
 
@@ -297,6 +308,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "action": action,
         "score": action.score,
+        "printed": queries.printed_scores(action.score),
         "may_answer": queries.institution_of(request.user) == action.institution,
         "may_close": queries.may_close_action(request.user, action),
     }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ticcoop.proficiency import queries
+from ticcoop.proficiency.forms_workflow import ReceiptForm
 from ticcoop.proficiency.history_chart import z_chart
 from ticcoop.proficiency.models import RoundStatus, SubmissionReceipt
 from ticcoop.proficiency.receipt_pdf import receipt_pdf
@@ -23,10 +24,16 @@ def my_pt(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有机构用户有“我的能力验证”页面"))
     taken = list(queries.participations(institution))
     histories = queries.lab_history(institution)
+    shipments = queries.lab_dispatches(institution)
     context = {
         "institution": institution,
         "open_rounds": queries.open_rounds_for(institution),
-        "current": [p for p in taken if p.round.status != RoundStatus.PUBLISHED],
+        "current": [
+            (p, shipments.get(p.pk, []), queries.current_instructions(p.round))
+            for p in taken
+            if p.round.status != RoundStatus.PUBLISHED
+        ],
+        "receipt_form": ReceiptForm(),
         "published": [p for p in taken if p.round.status == RoundStatus.PUBLISHED],
         "actions": queries.open_actions(queries.actions_for(request.user)),
         "histories": [

@@ -27,6 +27,7 @@ TONES: dict[str, str] = {
     "drawn": "ok",
     "completed": "ok",
     "satisfactory": "ok",
+    "intact": "ok",
     "scores_confirmed": "ok",
     "results_published": "ok",
     "confirmed": "ok",
@@ -58,6 +59,7 @@ TONES: dict[str, str] = {
     "unknown": "bad",
     "rejected": "bad",
     "not_inspected": "bad",
+    "damaged": "bad",
     # drafts, ended or replaced records
     "draft": "muted",
     "expired": "muted",
