@@ -52,7 +52,10 @@ def _local(moment: object) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
 
 
-def instructions_pdf(document: Instructions, current_version: int) -> bytes:
+def instructions_story(
+    document: Instructions, current_version: int
+) -> tuple[list[Flowable], Watermark | None]:
+    """The flowables of the document and, for a superseded version, its watermark."""
     round_ = document.round
     scheme = round_.scheme
     facts = [
@@ -102,12 +105,29 @@ def instructions_pdf(document: Instructions, current_version: int) -> bytes:
     watermark = None
     if document.version < current_version:
         watermark = Watermark("已被取代", f"本版本已被第 {current_version} 版取代，请以最新版本为准")
+    return story, watermark
+
+
+def plain_text(story: list[Flowable]) -> str:
+    """What the story prints (paragraphs and table cells), for tests and checks."""
+    parts: list[str] = []
+    for flowable in story:
+        if isinstance(flowable, Paragraph):
+            parts.append(flowable.getPlainText())
+        elif isinstance(flowable, Table):
+            parts += [str(cell) for row in flowable._cellvalues for cell in row]
+    return "\n".join(parts)
+
+
+def instructions_pdf(document: Instructions, current_version: int) -> bytes:
+    story, watermark = instructions_story(document, current_version)
+    round_ = document.round
     return build_pdf(
         story,
         watermark,
         pagesize=A4,
         title=f"能力验证参加须知 {round_.code} 第 {document.version} 版",
-        author=scheme.provider_name,
+        author=round_.scheme.provider_name,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
         topMargin=18 * mm,
