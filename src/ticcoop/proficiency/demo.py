@@ -1,7 +1,8 @@
 """Demo proficiency testing: one evaluated and published round per organising region (20–30
 participants from all five regions, a few outliers and censored values) — for Beijing's
 scheme five yearly rounds, in which the first demo lab drifts (history charts and a drift
-warning) — plus a Beijing round whose items are out (the demo lab users can submit) and a Tianjin round open for enrolment.
+warning) — each with its instructions (参加须知) and dispatch records, receipts confirmed by
+the labs that have users — plus a Beijing round whose items are out (the demo lab users can submit) and a Tianjin round open for enrolment.
 
 Everything goes through the services (with past ``now=`` moments for the timeline); reports are
 not rendered here (they are rendered on first download).
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from ticcoop.accounts.demo import region_prefix
 from ticcoop.proficiency import services
-from ticcoop.proficiency.models import Measurand, Round, Scheme
+from ticcoop.proficiency.models import Measurand, Participant, Round, Scheme
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution, InstitutionMembership, InstitutionStatus
 
@@ -93,6 +94,58 @@ def _round(actor: User, scheme: Scheme, code: str, deadline: datetime, due: date
     return services.save_round(actor, rnd)
 
 
+HANDLING = (
+    "每个测量项目 1 瓶样品，随附样品编号单。收到后请核对数量和包装，2–8 ℃ 避光保存。\n"
+    "请在收到后 7 日内按日常样品检测，检测前充分混匀；不得将样品送其他实验室检测。"
+)
+COURIERS = ("顺丰速运", "中国邮政 EMS", "京东物流")
+
+
+def _instructions(actor: User, rnd: Round, moment: datetime) -> None:
+    """The round's instructions (参加须知), written before the items go out."""
+    scheme = rnd.scheme
+    services.save_instructions(
+        actor,
+        rnd,
+        sample_handling=HANDLING,
+        reporting="每个项目报告一个结果（单位和小数位数见上表），并尽量给出扩展不确定度 U 和 k。",
+        contact=f"{scheme.provider_name} 能力验证协调员，pt-{scheme.organising_region.code}@ticcoop.example",
+        now=moment,
+    )
+
+
+def _dispatch_records(
+    actor: User, rnd: Round, participants: list[Participant], moment: datetime
+) -> None:
+    """One shipment per participant; labs with users confirm receipt two days later."""
+    day = timezone.localtime(moment).date()
+    rows = [
+        services.DispatchRow(
+            p.code, COURIERS[i % len(COURIERS)], f"{rnd.code[-7:].replace('-', '')}{i + 1:04d}", day
+        )
+        for i, p in enumerate(participants)
+    ]
+    shipments = services.record_dispatches(actor, rnd, rows, now=moment)
+    if rnd.status != "dispatched" or moment > timezone.now() - timedelta(days=3):
+        return  # a live round: the labs confirm on their page
+    members = {
+        m.institution_id: m.user
+        for m in InstitutionMembership.objects.filter(
+            institution__in=[p.institution_id for p in participants]
+        ).select_related("user")
+    }
+    for shipment, participant in zip(shipments, participants, strict=True):
+        user = members.get(participant.institution_id)
+        if user is not None:
+            services.confirm_receipt(
+                user,
+                shipment,
+                received_on=day + timedelta(days=2),
+                condition="intact",
+                now=moment + timedelta(days=2),
+            )
+
+
 def _value(rng: random.Random, level: float, sd: float, decimals: int) -> str:
     roll = rng.random()
     if roll < 0.04:
@@ -126,7 +179,10 @@ def _evaluated_round(
     chosen = rng.sample(pool, min(len(pool), rng.randint(20, 30)))
     chosen += [i for i in pool if i.pk in shifts and i not in chosen]
     participants = [services.enrol(actor, rnd, i, now=deadline - timedelta(days=1)) for i in chosen]
+    _instructions(actor, rnd, deadline - timedelta(days=5))
     services.dispatch_items(actor, rnd, now=deadline + timedelta(days=1))
+    rnd.refresh_from_db()
+    _dispatch_records(actor, rnd, participants, deadline + timedelta(days=1))
     measurands = list(scheme.measurands.all())
     spec = {m: s for m, s in zip(measurands, SCHEMES[region.code][3], strict=True)}
     for participant in participants:
@@ -183,10 +239,12 @@ def _live_rounds(region_bj: Region, region_tj: Region) -> None:
     labs = Institution.objects.filter(
         pk__in=InstitutionMembership.objects.values("institution")
     ).order_by("region__code")
-    for lab in labs:
-        services.enrol(actor, rnd, lab)
-    if labs:
+    enrolled = [services.enrol(actor, rnd, lab) for lab in labs]
+    _instructions(actor, rnd, now)
+    if enrolled:
         services.dispatch_items(actor, rnd)
+        rnd.refresh_from_db()
+        _dispatch_records(actor, rnd, enrolled, now)
     tj = _regulator(region_tj)
     _round(
         tj,
