@@ -75,7 +75,11 @@ def build(rng: random.Random) -> tuple[Any, list[list[float]]]:
 
     region = Region.objects.order_by("code").first()
     scheme = Scheme.objects.create(
-        code="HIST", name="历次结果基准", organising_region=region, provider_name="基准", field="基准"
+        code="HIST",
+        name="历次结果基准",
+        organising_region=region,
+        provider_name="基准",
+        field="基准",
     )
     measurands = Measurand.objects.bulk_create(
         Measurand(scheme=scheme, name=f"项目{i + 1}", unit="mg/kg", order=i, sigma_percent=5.0)
@@ -83,7 +87,9 @@ def build(rng: random.Random) -> tuple[Any, list[list[float]]]:
     )
     labs = Institution.objects.bulk_create(
         Institution(
-            credit_code=make_credit_code(f"91{region.code}0100{make_org_code(f'{i + 30_000_000:08d}')}"),
+            credit_code=make_credit_code(
+                f"91{region.code}0100{make_org_code(f'{i + 30_000_000:08d}')}"
+            ),
             name=f"历次结果机构{i}",
             region=region,
         )
@@ -109,7 +115,11 @@ def build(rng: random.Random) -> tuple[Any, list[list[float]]]:
         for j, lab in enumerate(labs)
     )
     results = Result.objects.bulk_create(
-        (Result(participant=p, measurand=m, reported="1.00", value=1.0) for p in participants for m in measurands),
+        (
+            Result(participant=p, measurand=m, reported="1.00", value=1.0)
+            for p in participants
+            for m in measurands
+        ),
         batch_size=5000,
     )
     runs = EvaluationRun.objects.bulk_create(
@@ -132,7 +142,11 @@ def build(rng: random.Random) -> tuple[Any, list[list[float]]]:
             z = round(rng.gauss(0.3, 1.0), 2)
             if p.institution_id == labs[0].pk:
                 lab_z[evaluation.measurand_id].append(z)
-            performance = "satisfactory" if abs(z) <= 2 else ("questionable" if abs(z) < 3 else "unsatisfactory")
+            performance = (
+                "satisfactory"
+                if abs(z) <= 2
+                else ("questionable" if abs(z) < 3 else "unsatisfactory")
+            )
             scores.append(
                 Score(evaluation=evaluation, participant=p, result=by_key[(p.pk, evaluation.measurand_id)],
                       z=z, z_prime=z, performance=performance)
@@ -185,14 +199,14 @@ def main() -> None:
         page()  # warm up: templates compiled, URL resolver loaded
         history_cpu, history_wall, histories = median_of(lambda: queries.lab_history(lab))
         page_cpu, page_wall, html = median_of(page)
-        ref_cpu, ref_wall, reference = median_of(
-            lambda: [performance_history(z) for z in series]
-        )
+        ref_cpu, ref_wall, reference = median_of(lambda: [performance_history(z) for z in series])
         assert [h.stats for h in histories] == reference, "page and reference disagree"
         assert html.count(b"<svg") >= MEASURANDS and html.count(b"<circle") >= ROUNDS * MEASURANDS
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         points = ROUNDS * MEASURANDS
-        print(f"{'lab_history (DB + methods)':<34} {history_cpu:7.3f} s CPU  {history_wall:7.3f} s wall")
+        print(
+            f"{'lab_history (DB + methods)':<34} {history_cpu:7.3f} s CPU  {history_wall:7.3f} s wall"
+        )
         print(
             f"{'/pt/mine/ page (history + 20 SVG)':<34} {page_cpu:7.3f} s CPU  {page_wall:7.3f} s wall  "
             f"{len(html) / 1e6:.2f} MB  target ≤ {TARGET_S:g} s (CPU): "

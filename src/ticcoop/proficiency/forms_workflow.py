@@ -25,9 +25,7 @@ class InstructionsForm(forms.Form):
         help_text=_("各测量项目的单位和报告小数位数自动列入须知"),
     )
     contact = forms.CharField(label=_("联系人和联系方式"), max_length=200)
-    reason = forms.CharField(
-        label=_("更正理由（样品发放后必填）"), max_length=500, required=False
-    )
+    reason = forms.CharField(label=_("更正理由（样品发放后必填）"), max_length=500, required=False)
 
 
 class DispatchUploadForm(forms.Form):

@@ -78,8 +78,13 @@ def instructions_story(
                 f"本版更正第 {document.version - 1} 版，更正理由：{text(document.reason)}", BODY
             )
         )
-    story += [Paragraph("一、样品接收、储存和处理", H2), *_paragraphs(document.sample_handling, BODY)]
-    story.append(Paragraph("收到样品后请在平台“我的能力验证”中确认收样日期和样品状态（完好/破损）。", BODY))
+    story += [
+        Paragraph("一、样品接收、储存和处理", H2),
+        *_paragraphs(document.sample_handling, BODY),
+    ]
+    story.append(
+        Paragraph("收到样品后请在平台“我的能力验证”中确认收样日期和样品状态（完好/破损）。", BODY)
+    )
     rows = [["测量项目", "单位", "报告小数位数"]]
     rows += [[m.name, m.unit, str(m.decimals)] for m in scheme.measurands.all()]
     story += [
@@ -100,11 +105,15 @@ def instructions_story(
         Paragraph("五、联系方式", H2),
         para(document.contact, BODY),
         Spacer(1, 6 * mm),
-        Paragraph("本须知由平台生成；样品发放后的更正以新版本发布，旧版本保留并标明已被取代。", SMALL),
+        Paragraph(
+            "本须知由平台生成；样品发放后的更正以新版本发布，旧版本保留并标明已被取代。", SMALL
+        ),
     ]
     watermark = None
     if document.version < current_version:
-        watermark = Watermark("已被取代", f"本版本已被第 {current_version} 版取代，请以最新版本为准")
+        watermark = Watermark(
+            "已被取代", f"本版本已被第 {current_version} 版取代，请以最新版本为准"
+        )
     return story, watermark
 
 

@@ -250,9 +250,11 @@ def may_read_instructions(user: Any, round_: Round) -> bool:
 
 
 def round_dispatches(round_: Round) -> QuerySet[Dispatch]:
-    return Dispatch.objects.filter(participant__round=round_).select_related(
-        "participant__institution"
-    ).order_by("participant__code", "pk")
+    return (
+        Dispatch.objects.filter(participant__round=round_)
+        .select_related("participant__institution")
+        .order_by("participant__code", "pk")
+    )
 
 
 def latest_extension(participant: Participant) -> Extension | None:

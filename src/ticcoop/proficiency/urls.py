@@ -24,9 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("rounds/<int:pk>/checks/", provider.item_checks, name="pt-round-checks"),
     path("rounds/<int:pk>/references/", provider.references, name="pt-round-references"),
-    path(
-        "rounds/<int:pk>/instructions/", workflow.instructions, name="pt-round-instructions"
-    ),
+    path("rounds/<int:pk>/instructions/", workflow.instructions, name="pt-round-instructions"),
     path(
         "rounds/<int:pk>/instructions/<int:version>.pdf",
         workflow.instructions_download,

@@ -6,69 +6,158 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proficiency', '0002_submission_receipts'),
+        ("proficiency", "0002_submission_receipts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dispatch',
+            name="Dispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('courier', models.CharField(max_length=64, verbose_name='快递公司')),
-                ('tracking_number', models.CharField(max_length=64, verbose_name='运单号')),
-                ('dispatched_on', models.DateField(verbose_name='发出日期')),
-                ('recorded_at', models.DateTimeField(verbose_name='登记时间')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='收到日期')),
-                ('condition', models.CharField(blank=True, choices=[('intact', '完好'), ('damaged', '破损')], max_length=8, verbose_name='样品状态')),
-                ('remark', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='确认时间')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='proficiency.participant', verbose_name='参加者')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("courier", models.CharField(max_length=64, verbose_name="快递公司")),
+                ("tracking_number", models.CharField(max_length=64, verbose_name="运单号")),
+                ("dispatched_on", models.DateField(verbose_name="发出日期")),
+                ("recorded_at", models.DateTimeField(verbose_name="登记时间")),
+                ("received_on", models.DateField(blank=True, null=True, verbose_name="收到日期")),
+                (
+                    "condition",
+                    models.CharField(
+                        blank=True,
+                        choices=[("intact", "完好"), ("damaged", "破损")],
+                        max_length=8,
+                        verbose_name="样品状态",
+                    ),
+                ),
+                ("remark", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="确认时间"),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="proficiency.participant",
+                        verbose_name="参加者",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '样品发放记录',
-                'verbose_name_plural': '样品发放记录',
-                'ordering': ['participant', 'dispatched_on', 'pk'],
+                "verbose_name": "样品发放记录",
+                "verbose_name_plural": "样品发放记录",
+                "ordering": ["participant", "dispatched_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Extension',
+            name="Extension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('until', models.DateTimeField(verbose_name='延期至')),
-                ('reason', models.CharField(max_length=500, verbose_name='延期理由')),
-                ('granted_at', models.DateTimeField(verbose_name='批准时间')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extensions', to='proficiency.participant', verbose_name='参加者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("until", models.DateTimeField(verbose_name="延期至")),
+                ("reason", models.CharField(max_length=500, verbose_name="延期理由")),
+                ("granted_at", models.DateTimeField(verbose_name="批准时间")),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extensions",
+                        to="proficiency.participant",
+                        verbose_name="参加者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '结果提交延期',
-                'verbose_name_plural': '结果提交延期',
-                'ordering': ['participant', 'granted_at', 'pk'],
+                "verbose_name": "结果提交延期",
+                "verbose_name_plural": "结果提交延期",
+                "ordering": ["participant", "granted_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Instructions',
+            name="Instructions",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(verbose_name='版本')),
-                ('sample_handling', models.TextField(verbose_name='样品接收、储存和处理')),
-                ('reporting', models.TextField(blank=True, verbose_name='结果报告要求')),
-                ('contact', models.CharField(max_length=200, verbose_name='联系人和联系方式')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='更正理由')),
-                ('edited_at', models.DateTimeField(verbose_name='编辑时间')),
-                ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='proficiency.round', verbose_name='轮次')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveSmallIntegerField(verbose_name="版本")),
+                ("sample_handling", models.TextField(verbose_name="样品接收、储存和处理")),
+                ("reporting", models.TextField(blank=True, verbose_name="结果报告要求")),
+                ("contact", models.CharField(max_length=200, verbose_name="联系人和联系方式")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="更正理由")),
+                ("edited_at", models.DateTimeField(verbose_name="编辑时间")),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="instructions",
+                        to="proficiency.round",
+                        verbose_name="轮次",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '参加须知',
-                'verbose_name_plural': '参加须知',
-                'ordering': ['round', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('round', 'version'), name='pt_unique_instructions')],
+                "verbose_name": "参加须知",
+                "verbose_name_plural": "参加须知",
+                "ordering": ["round", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("round", "version"), name="pt_unique_instructions"
+                    )
+                ],
             },
         ),
     ]

@@ -147,7 +147,9 @@ def _check_dispatch_row(
         if not value:
             errors.append(_("%(w)s：不能为空") % {"w": _where(row, column)})
         elif len(value) > limit:
-            errors.append(_("%(w)s：不能超过 %(n)s 个字符") % {"w": _where(row, column), "n": limit})
+            errors.append(
+                _("%(w)s：不能超过 %(n)s 个字符") % {"w": _where(row, column), "n": limit}
+            )
     day = _date(row.dispatched_on)
     if day is None:
         errors.append(
@@ -210,7 +212,10 @@ def record_dispatches(
             assert item is not None  # no errors: every row was checked
             participant, record, day = item
             record = record or Dispatch(participant=participant)
-            record.courier, record.tracking_number = row.courier.strip(), row.tracking_number.strip()
+            record.courier, record.tracking_number = (
+                row.courier.strip(),
+                row.tracking_number.strip(),
+            )
             record.dispatched_on, record.recorded_at = day, moment
             record.recorded_by = _user(actor)
             record.save()

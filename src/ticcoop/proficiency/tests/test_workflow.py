@@ -82,7 +82,9 @@ def test_only_the_organising_region_edits_instructions() -> None:
     rnd = pf.round_(pf.scheme("11"))
     for outsider in (pf.organiser("12"), pf.institution_user(factories.institution("11"))):
         with pytest.raises(PermissionDenied):
-            services.save_instructions(outsider, rnd, sample_handling="x", reporting="", contact="c")
+            services.save_instructions(
+                outsider, rnd, sample_handling="x", reporting="", contact="c"
+            )
     assert not Instructions.objects.exists()
 
 
@@ -174,7 +176,9 @@ def test_dispatch_csv_is_all_or_nothing_with_row_precise_errors() -> None:
 def test_dispatch_file_header_and_future_date_and_outsiders() -> None:
     rnd, actor, participants = dispatched_round(1)
     with pytest.raises(ValidationError, match="缺少列：运单号"):
-        services.upload_dispatches(actor, rnd, "d.csv", "参加者代码,快递公司,发出日期\nx,y,z\n".encode())
+        services.upload_dispatches(
+            actor, rnd, "d.csv", "参加者代码,快递公司,发出日期\nx,y,z\n".encode()
+        )
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     with pytest.raises(ValidationError, match="第 2 行.*不能晚于今天"):
         services.upload_dispatches(
@@ -187,7 +191,9 @@ def test_dispatch_file_header_and_future_date_and_outsiders() -> None:
 def test_lab_confirms_receipt_once_damaged_needs_remark_and_allows_a_resend() -> None:
     rnd, actor, participants = dispatched_round(2)
     today = timezone.localdate()
-    rows = [services.DispatchRow(p.code, "顺丰", f"SF{i}", today) for i, p in enumerate(participants)]
+    rows = [
+        services.DispatchRow(p.code, "顺丰", f"SF{i}", today) for i, p in enumerate(participants)
+    ]
     first, second = services.record_dispatches(actor, rnd, rows)
     lab_user = pf.institution_user(participants[0].institution)
     with pytest.raises(PermissionDenied):
@@ -204,7 +210,9 @@ def test_lab_confirms_receipt_once_damaged_needs_remark_and_allows_a_resend() ->
     with pytest.raises(ValidationError, match="已确认收样"):
         services.confirm_receipt(lab_user, first, received_on=today, condition="intact")
     # damaged: a new row records the items sent again, the first record stays
-    services.record_dispatches(actor, rnd, [services.DispatchRow(participants[0].code, "EMS", "R1", today)])
+    services.record_dispatches(
+        actor, rnd, [services.DispatchRow(participants[0].code, "EMS", "R1", today)]
+    )
     assert participants[0].dispatches.count() == 2
     resent = participants[0].dispatches.order_by("pk").last()
     assert resent is not None
@@ -276,7 +284,11 @@ def test_late_result_refused_unless_extension_granted_with_reason_and_audited() 
             pf.organiser("12"), participants[0], until=late + timedelta(days=1), reason="x", now=now
         )
     extension = services.grant_extension(
-        actor, participants[0], until=rnd.results_due + timedelta(days=3), reason="样品破损补发", now=now
+        actor,
+        participants[0],
+        until=rnd.results_due + timedelta(days=3),
+        reason="样品破损补发",
+        now=now,
     )
     assert LogEntry.objects.get_for_object(extension).filter(actor=actor).exists()
     saved = services.submit_results(actor, participants[0], entry, now=late)
@@ -335,9 +347,7 @@ def test_action_page_shows_z_as_printed_not_the_binary_float() -> None:
     action = CorrectiveAction.objects.select_related("score__evaluation").first()
     assert action is not None
     score = action.score
-    row = next(
-        r for r in score.evaluation.outputs["rows"] if r["code"] == score.participant.code
-    )
+    row = next(r for r in score.evaluation.outputs["rows"] if r["code"] == score.participant.code)
     user = pf.institution_user(action.institution)
     html = login(user).get(f"/pt/actions/{action.pk}/").content.decode()
     assert f"z = {row['z_printed']}" in html

@@ -75,7 +75,9 @@ def instructions_download(request: HttpRequest, pk: int, version: int) -> HttpRe
     current = queries.current_instructions(round_)
     latest = current.version if current is not None else version
     response = HttpResponse(instructions_pdf(document, latest), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{round_.code}-instructions-v{version}.pdf"'
+    response["Content-Disposition"] = (
+        f'inline; filename="{round_.code}-instructions-v{version}.pdf"'
+    )
     return response
 
 
