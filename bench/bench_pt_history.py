@@ -148,7 +148,8 @@ def build(rng: random.Random) -> tuple[Any, list[list[float]]]:
                 else ("questionable" if abs(z) < 3 else "unsatisfactory")
             )
             scores.append(
-                Score(evaluation=evaluation, participant=p, result=by_key[(p.pk, evaluation.measurand_id)],
+                Score(evaluation=evaluation, participant=p,
+                      result=by_key[(p.pk, evaluation.measurand_id)],
                       z=z, z_prime=z, performance=performance)
             )  # fmt: skip
     Score.objects.bulk_create(scores, batch_size=5000)
@@ -205,20 +206,23 @@ def main() -> None:
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         points = ROUNDS * MEASURANDS
         print(
-            f"{'lab_history (DB + methods)':<34} {history_cpu:7.3f} s CPU  {history_wall:7.3f} s wall"
+            f"{'lab_history (DB + methods)':<34} {history_cpu:7.3f} s CPU  "
+            f"{history_wall:7.3f} s wall"
         )
         print(
-            f"{'/pt/mine/ page (history + 20 SVG)':<34} {page_cpu:7.3f} s CPU  {page_wall:7.3f} s wall  "
+            f"{'/pt/mine/ page (history + SVG)':<34} {page_cpu:7.3f} s CPU  "
+            f"{page_wall:7.3f} s wall  "
             f"{len(html) / 1e6:.2f} MB  target ≤ {TARGET_S:g} s (CPU): "
             f"{'met' if page_cpu <= TARGET_S else 'NOT met'}"
         )
         print(
-            f"{'reference: performance_history only':<34} {ref_cpu:7.3f} s CPU  {ref_wall:7.3f} s wall  "
+            f"{'reference: performance_history':<34} {ref_cpu:7.3f} s CPU  {ref_wall:7.3f} s wall  "
             f"({points:,} z-scores, no database, no page)"
         )
         print(
             f"ratio page/reference: {page_cpu / max(ref_cpu, 1e-9):.0f}x CPU, "
-            f"{page_wall / max(ref_wall, 1e-9):.0f}x wall; median of {REPEAT}; peak RSS {peak_mib:.0f} MiB"
+            f"{page_wall / max(ref_wall, 1e-9):.0f}x wall; median of {REPEAT}; "
+            f"peak RSS {peak_mib:.0f} MiB"
         )
 
 

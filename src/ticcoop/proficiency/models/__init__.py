@@ -4,8 +4,9 @@ A scheme is organised by one region (``organising_region``); institutions of eve
 part. Evaluations store every input and output of the ISO 13528 statistics and become
 immutable once the round's report is published.
 
-The models live in five modules (``schemes``, ``evaluation``, ``followup``, ``receipts``, ``workflow``);
-everything is re-exported here so ``ticcoop.proficiency.models.X`` keeps working.
+The models live in five modules (``schemes``, ``evaluation``, ``followup``, ``receipts``,
+``workflow``); everything is re-exported here so ``ticcoop.proficiency.models.X`` keeps
+working.
 """
 
 from __future__ import annotations

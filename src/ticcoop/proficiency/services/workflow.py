@@ -209,7 +209,8 @@ def record_dispatches(
     saved = []
     with audit_as(actor):
         for row, item in zip(rows, checked, strict=True):
-            assert item is not None  # no errors: every row was checked
+            if item is None:  # pragma: no cover - no errors means every row was checked
+                raise ValidationError(_("第 %(row)s 行未通过校验") % {"row": row.row})
             participant, record, day = item
             record = record or Dispatch(participant=participant)
             record.courier, record.tracking_number = (

@@ -119,7 +119,7 @@ def test_instructions_pdf_for_participants_and_provider_only_user_text_escaped(
 
 
 def test_superseded_version_is_kept_and_watermarked() -> None:
-    rnd, actor, participants = dispatched_round(1)
+    rnd, actor, _participants = dispatched_round(1)
     services.save_instructions(
         actor, rnd, sample_handling="新", reporting="", contact="c", reason="更正联系人"
     )
@@ -180,7 +180,7 @@ def test_dispatch_file_header_and_future_date_and_outsiders() -> None:
             actor, rnd, "d.csv", "参加者代码,快递公司,发出日期\nx,y,z\n".encode()
         )
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    with pytest.raises(ValidationError, match="第 2 行.*不能晚于今天"):
+    with pytest.raises(ValidationError, match=r"第 2 行.*不能晚于今天"):
         services.upload_dispatches(
             actor, rnd, "d.csv", csv_of([f"{participants[0].code},顺丰,1,{tomorrow}"])
         )
@@ -251,7 +251,7 @@ def test_dispatch_records_show_on_provider_pages_and_the_labs_page() -> None:
 
 
 def test_dispatch_upload_page_reports_errors_and_saves_nothing() -> None:
-    rnd, actor, participants = dispatched_round(1)
+    rnd, actor, _participants = dispatched_round(1)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = login(actor)
