@@ -17,7 +17,10 @@ from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, RegionScopedAdmin
 from ticcoop.proficiency import services
 from ticcoop.proficiency.models import (
     CorrectiveAction,
+    Dispatch,
     EvaluationRun,
+    Extension,
+    Instructions,
     ItemCheck,
     Measurand,
     MeasurandEvaluation,
@@ -185,3 +188,25 @@ class CorrectiveActionAdmin(RegionScopedAdmin):
     @admin.action(description=gettext_lazy("确认整改并关闭"))
     def close_answered(self, request: HttpRequest, queryset: QuerySet[CorrectiveAction]) -> None:
         _run_each(request, queryset, services.close_action, _("已关闭"))
+
+
+# The provider's workflow: written only through services (views), shown read-only here.
+@admin.register(Instructions)
+class InstructionsAdmin(ReadOnlyAdmin):
+    list_display = ("round", "version", "edited_at", "reason")
+    list_filter = ("round__scheme__organising_region",)
+    search_fields = ("round__code",)
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(ReadOnlyAdmin):
+    list_display = ("participant", "courier", "tracking_number", "dispatched_on", "condition")
+    list_filter = ("participant__round__scheme__organising_region", "condition")
+    search_fields = ("participant__code", "participant__round__code", "tracking_number")
+
+
+@admin.register(Extension)
+class ExtensionAdmin(ReadOnlyAdmin):
+    list_display = ("participant", "until", "reason", "granted_at")
+    list_filter = ("participant__round__scheme__organising_region",)
+    search_fields = ("participant__code", "participant__round__code")

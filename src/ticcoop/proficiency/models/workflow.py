@@ -4,11 +4,14 @@ docs/methods/pt-workflow.md)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.proficiency.models.schemes import Participant, Round
+from ticcoop.proficiency.models.schemes import Participant, Round, RoundStatus
 
 
 class Instructions(models.Model):
@@ -43,6 +46,14 @@ class Instructions(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round.code} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A stored version never changes once the round's items are out."""
+        if self.pk is not None and (
+            Round.objects.filter(pk=self.round_id).exclude(status=RoundStatus.ENROLMENT).exists()
+        ):
+            raise ValidationError(_("样品发放后参加须知不可修改，更正须发布新版本"))
+        super().save(*args, **kwargs)
 
 
 class Condition(models.TextChoices):

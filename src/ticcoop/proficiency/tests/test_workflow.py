@@ -68,6 +68,10 @@ def test_draft_is_edited_in_place_before_dispatch_then_versions_need_a_reason() 
     with pytest.raises(ValidationError, match="须说明理由"):
         services.save_instructions(actor, rnd, sample_handling="C", reporting="", contact="c")
     assert rnd.instructions.get().sample_handling == "B"  # unchanged
+    stored = rnd.instructions.get()
+    stored.sample_handling = "changed behind the service's back"
+    with pytest.raises(ValidationError, match="不可修改"):
+        stored.save()
     fixed = services.save_instructions(
         actor, rnd, sample_handling="C", reporting="", contact="c", reason="储存温度写错"
     )
@@ -366,3 +370,22 @@ def test_dates_accept_xlsx_cells() -> None:
     assert _date("2026-12-01 00:00:00") == date(2026, 12, 1)
     assert _date("2026-12-01") == date(2026, 12, 1)
     assert _date("01/12/2026") is None
+
+
+def test_receipt_form_errors_come_back_as_messages_and_change_nothing() -> None:
+    rnd, actor, participants = dispatched_round(1)
+    today = timezone.localdate()
+    services.record_dispatches(
+        actor, rnd, [services.DispatchRow(participants[0].code, "顺丰", "SF1", today)]
+    )
+    record = Dispatch.objects.get()
+    lab = login(pf.institution_user(participants[0].institution))
+    for data, expected in (
+        ({"received_on": "not a date", "condition": "intact"}, "收到日期"),
+        ({"received_on": today.isoformat(), "condition": "damaged"}, "破损"),
+        ({"received_on": today.isoformat(), "condition": "lost"}, "样品状态"),
+    ):
+        response = lab.post(f"/pt/dispatches/{record.pk}/confirm/", data, follow=True)
+        assert response.status_code == 200 and expected in response.content.decode()
+    record.refresh_from_db()
+    assert not record.confirmed
