@@ -32,6 +32,16 @@ def test_the_demo_lab_sees_its_history_and_drift_warning() -> None:
     lead = [h for h, _chart in page.context["histories"] if h.measurand.name == "铅"]
     assert len(lead) == 1 and lead[0].stats.n == len(DRIFT) and lead[0].drifting
     assert all(abs(z) < 3 for z in lead[0].stats.z)  # warned before any unsatisfactory result
+    # issue 16, provider workflow: every demo round has instructions and dispatch records;
+    # the lab sees its live round's shipment with the receipt form, and the instructions
+    html = page.content.decode()
+    assert 'class="confirm-receipt' in html and 'class="instructions-pdf"' in html
+    from ticcoop.proficiency.models import Dispatch, Round
+
+    for rnd in Round.objects.exclude(status="enrolment"):
+        assert rnd.instructions.exists(), rnd.code
+        assert Dispatch.objects.filter(participant__round=rnd).count() == rnd.participants.count()
+    assert Dispatch.objects.filter(condition="intact").exists()  # past rounds: confirmed
     regulator = factories.regulator("11")
     client.force_login(regulator)
     otp.verify_session(client, regulator)
