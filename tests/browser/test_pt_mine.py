@@ -47,6 +47,9 @@ def test_lab_opens_its_pt_page_downloads_its_letter_and_sees_its_history(
 ) -> None:
     lab, rounds = three_published_rounds()
     user = pf.institution_user(lab)
+    # the letter is built on request (ReportLab and charts): on a loaded shared machine that
+    # takes longer than the fixture's 15 s default
+    page.set_default_timeout(60_000)
     browser_login(page, live_server.url, user, factories.PASSWORD, "/pt/mine/")
     page.wait_for_url("**/pt/mine/")
     assert page.locator("h1").inner_text() == "我的能力验证"
@@ -57,7 +60,7 @@ def test_lab_opens_its_pt_page_downloads_its_letter_and_sees_its_history(
     href = letters.first.get_attribute("href")
     assert href == f"/pt/rounds/{newest.pk}/letters/{code}.pdf"
     # the browser's own session fetches the letter: a PDF, served to this lab
-    response = page.request.get(live_server.url + href)
+    response = page.request.get(live_server.url + href, timeout=60_000)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
