@@ -38,7 +38,7 @@ run: $(STAMP) $(SECRET_FILE)
 	@export $(RUN_ENV); \
 	$(BIN)/ticcoop run_huey --workers $(CONSUMER_WORKERS) --worker-type thread & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
-	$(BIN)/gunicorn ticcoop.config.wsgi \
+	$(BIN)/gunicorn ticcoop.config.wsgi -c gunicorn.conf.py \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 test: $(STAMP) lint test-suite
