@@ -41,7 +41,6 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 
 from _measure import report_row, scaled, ticcoop  # noqa: E402
-
 from ticcoop.certificates.tables import write_csv  # noqa: E402
 from ticcoop.methods.ids import make_credit_code, make_org_code  # noqa: E402
 

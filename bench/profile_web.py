@@ -80,13 +80,18 @@ def main() -> None:
     client = Client()
     sample = client.get("/api/certificates?page=3").json()["items"][:N]
     tokens = [
-        (row["number"], client.get(f"/api/certificates/{row['number']}/versions").json()[0]["token"])
+        (
+            row["number"],
+            client.get(f"/api/certificates/{row['number']}/versions").json()[0]["token"],
+        )
         for row in sample
     ]
     words = ["华北", "精诚", "中检", "联合", "环科", "质量", "计量", "食安", "建工", "电科"]
     paths = {
         "keys JSON": [f"/.well-known/ticcoop-keys.json?r={i}" for i in range(N)],
-        "search API": [f"/api/certificates?q={words[i % 10]}{words[i // 10 % 10]}" for i in range(N)],
+        "search API": [
+            f"/api/certificates?q={words[i % 10]}{words[i // 10 % 10]}" for i in range(N)
+        ],
         "search page": [f"/certificates/?q={words[i % 10]}{words[i // 10 % 10]}" for i in range(N)],
         "verify API": [f"/api/certificates/verify?token={t}" for _n, t in tokens],
         "verify page": [f"/verify/{n}/?t={t}" for n, t in tokens],
@@ -109,7 +114,10 @@ def main() -> None:
             per_layer["TOTAL"].append(marks[0][1] - marks[0][0])
         with CaptureQueriesContext(connection) as queries:
             client.get(urls[0])
-        print(f"\n===== {label}: {len(queries)} queries per request; CPU µs per layer (median, thread time)")
+        print(
+            f"\n===== {label}: {len(queries)} queries per request; "
+            "CPU µs per layer (median, thread time)"
+        )
         for layer, times in per_layer.items():
             print(f"  {layer:<34} {statistics.median(times) * 1e6:9.0f}")
         for query in queries.captured_queries:

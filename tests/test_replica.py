@@ -69,14 +69,19 @@ def test_anonymous_public_search_reads_the_replica(routed: None) -> None:
     assert mirror > 0 and primary == 0
     status, primary, mirror = counted(Client(), "/certificates/?q=检测")
     assert status == 200 and mirror > 0 and primary == 0
-    status, primary, mirror = counted(Client(), f"/institutions/{certificate.institution.credit_code}/")
+    status, primary, mirror = counted(
+        Client(), f"/institutions/{certificate.institution.credit_code}/"
+    )
     assert status == 200 and mirror > 0 and primary == 0
 
 
 def test_verification_stays_on_the_primary(routed: None) -> None:
     certificate = cf.certificate("13")
     token = certificate.versions.get().token
-    for url in (f"/verify/{certificate.number}/?t={token}", f"/api/certificates/verify?token={token}"):
+    for url in (
+        f"/verify/{certificate.number}/?t={token}",
+        f"/api/certificates/verify?token={token}",
+    ):
         status, primary, mirror = counted(Client(), url)
         assert status == 200 and primary > 0 and mirror == 0, url
 

@@ -41,10 +41,17 @@ def _invalidate_public_answers_on_change() -> None:
     """Cached public answers (ticcoop.config.public_cache) are made of these models."""
     from ticcoop.certificates.models import Certificate, CertificateVersion, ScopeItem
     from ticcoop.config.public_cache import on_change
-    from ticcoop.registry.models import Institution
     from ticcoop.regions.models import Region
+    from ticcoop.registry.models import Institution
     from ticcoop.trust.models import SigningKeyRecord
 
-    for model in (Certificate, CertificateVersion, ScopeItem, Institution, Region, SigningKeyRecord):
+    for model in (
+        Certificate,
+        CertificateVersion,
+        ScopeItem,
+        Institution,
+        Region,
+        SigningKeyRecord,
+    ):
         for signal in (post_save, post_delete):
             signal.connect(on_change, sender=model, dispatch_uid=f"public-cache-{model.__name__}")

@@ -30,8 +30,8 @@ from ticcoop.certificates.search import normalise
 from ticcoop.listing import SearchPage
 from ticcoop.listing import search_page as listing_page
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
-from ticcoop.registry.queries import split_query
 from ticcoop.methods.signing import VerifiedPayload
+from ticcoop.registry.queries import split_query
 from ticcoop.trust.queries import SignatureInvalid, signature_problem, verify_token
 
 
@@ -137,9 +137,7 @@ def certificate_and_check(token: str) -> tuple[Certificate | None, TokenCheck]:
     except SignatureInvalid as exc:
         return None, TokenCheck(False, str(exc), problem=signature_problem(exc))
     number = verified.fields.get("no")
-    certificate = (
-        certificates().filter(number=number).first() if isinstance(number, str) else None
-    )
+    certificate = certificates().filter(number=number).first() if isinstance(number, str) else None
     return certificate, _check_verified(verified, certificate)
 
 

@@ -11,8 +11,8 @@ from ticcoop.apiclients.auth import token_auth
 from ticcoop.apiclients.throttle import WindowThrottle
 from ticcoop.assessments.api import router as assessments_router
 from ticcoop.certificates.api import router as certificates_router
-from ticcoop.config.renderer import ORJSONRenderer
 from ticcoop.competitions.api import router as competitions_router
+from ticcoop.config.renderer import ORJSONRenderer
 from ticcoop.disclosure.api import router as disclosure_router
 from ticcoop.events.api import router as events_router
 from ticcoop.inspections.api import router as inspections_router
