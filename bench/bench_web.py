@@ -150,7 +150,11 @@ def gunicorn(env: dict[str, str]) -> Iterator[list[int]]:
         yield worker_pids(server.pid)
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(40)  # gthread workers finish their kept-alive connections first
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def get(connection: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
@@ -334,7 +338,8 @@ def report(results: dict[tuple[str, int], Result]) -> None:
 
 
 def main() -> None:
-    print(f"public web paths: {COUNT:,} institutions on PostgreSQL, {REQUESTS} distinct URLs")
+    size = "the given database" if os.environ.get("BENCH_WEB_DATABASE_URL") else f"{COUNT:,}"
+    print(f"public web paths: {size} institutions on PostgreSQL, {REQUESTS} distinct URLs")
     with tempfile.TemporaryDirectory(prefix="bench_web_") as folder:
         env = {
             **os.environ,
