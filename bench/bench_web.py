@@ -294,8 +294,8 @@ def measure(env: dict[str, str]) -> dict[tuple[str, int], Result]:
             raise RuntimeError("no gunicorn workers found")
         sample = tokens_of(REQUESTS)
         for name, (paths, check) in scenarios(sample).items():
+            load(paths[:40], 8, pids, check)  # type: ignore[arg-type]  # warms both workers
             for clients in (1, 8):
-                load(paths[:20], clients, pids, check)  # type: ignore[arg-type]  # warm-up
                 results[name, clients] = load(paths, clients, pids, check)  # type: ignore[arg-type]
                 print(f"{name:<22} {clients} client(s): {results[name, clients].text()}")
     return results
