@@ -38,7 +38,7 @@ run: $(STAMP) $(SECRET_FILE)
 	@export $(RUN_ENV); \
 	$(BIN)/ticcoop run_huey --workers $(CONSUMER_WORKERS) --worker-type thread & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
-	$(BIN)/gunicorn ticcoop.config.wsgi \
+	$(BIN)/gunicorn ticcoop.config.wsgi -c gunicorn.conf.py \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 test: $(STAMP) lint test-suite
@@ -53,8 +53,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check --quiet src tests bench
 	$(BIN)/mypy src
 
+# BENCH_SCALE=small: every script on small inputs (minutes); unset: the sizes of issue 17.
+# Each script appends its row of issue 17's table to the file BENCH_ROWS_FILE names;
+# bench/summary.py prints them all at the end (a failed script is named there and fails the
+# target, after the table).
 bench: $(STAMP)
-	@set -e; for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python $$script; done
+	@rows=$$(mktemp); failed=""; \
+	for script in bench/bench_*.py; do [ -e "$$script" ] || continue; echo "== $$script"; \
+	  BENCH_ROWS_FILE=$$rows $(BIN)/python $$script || failed="$$failed $$(basename $$script)"; done; \
+	$(BIN)/python bench/summary.py $$rows $$failed; status=$$?; rm -f $$rows; exit $$status
 
 clean:
 	rm -rf $(VAR)/static .pytest_cache .mypy_cache .ruff_cache

@@ -66,3 +66,48 @@ def production_env(database_url: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_hex(32),  # DEBUG=0 refuses the public default key
     }
+
+
+# --- Issue 17's table: one row per measured path, collected by `make bench` ---------------------
+# A script calls report_row() once at its end; the row is printed and, when BENCH_ROWS_FILE names
+# a file (make bench sets it), appended to it as one JSON line.  bench/summary.py prints the table.
+ROWS_FILE_ENV = "BENCH_ROWS_FILE"
+SCALE = os.environ.get("BENCH_SCALE", "full")  # "small": a quick run of every script
+
+
+def scaled(full: int, small: int) -> int:
+    """``full`` for the figures of issue 17, ``small`` when BENCH_SCALE=small (quick runs)."""
+    return small if SCALE == "small" else full
+
+
+def report_row(
+    key: str,
+    ours: str,
+    reference: str,
+    ratio: str,
+    target: str,
+    met: bool | None,
+    note: str = "",
+) -> None:
+    """One row of issue 17's table: our figure, the reference measured in the same run, the
+    ratio, the target and whether it is met (None: no target).  ``key`` names the row
+    (``summary.ROWS``)."""
+    row = {
+        "key": key,
+        "ours": ours,
+        "reference": reference,
+        "ratio": ratio,
+        "target": target,
+        "met": met,
+        "note": note,
+        "scale": SCALE,
+        "script": os.path.basename(sys.argv[0]),
+    }
+    verdict = "no target" if met is None else ("met" if met else "NOT met")
+    print(f"ROW {key}: {ours} | reference {reference} | {ratio} | {target}: {verdict}")
+    path = os.environ.get(ROWS_FILE_ENV)
+    if path:
+        import json
+
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")

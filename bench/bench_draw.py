@@ -213,6 +213,19 @@ def main() -> None:
         result = spawn(name, 0)
         note = ", ".join(f"{k} {result[k]:,}" for k in ("staffed", "unstaffed", "repair members"))
         show(f"assign_teams {name[6:]}", 50_000, result, note)
+    from _measure import report_row  # issue 17's table (bench/summary.py)
+
+    per_bare = float(ours["cpu"]) / float(bare["cpu"])  # type: ignore[arg-type]
+    report_row(
+        "draw", f"5 % of {n:,} ids: {ours['cpu']:.2f} s CPU",
+        f"bare sha256 loop {bare['cpu']:.2f} s CPU; consistent-sampler 1M "
+        f"{package_1m_seconds:.1f} s", f"{per_bare:.2f}x the bare loop",
+        "keep it: <= 1.5x the bare loop", per_bare <= 1.5,
+    )  # fmt: skip
+    report_row(
+        "assign", f"50k targets x 5k inspectors (tight): {result['cpu']:.2f} s CPU", "-", "-",
+        "<= 5 s CPU", float(result["cpu"]) <= 5,  # type: ignore[arg-type]
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

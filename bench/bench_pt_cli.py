@@ -79,6 +79,12 @@ def main() -> None:
     for key in ("robust_mean", "robust_sd"):
         assert abs(ours[key] - ref[key]) <= 1e-9 * abs(ref[key]), (key, ours[key], ref[key])
     print(f"same output: x* {ours['robust_mean']:.6f}  s* {ours['robust_sd']:.6f}")
+    from _measure import report_row  # issue 17's table (bench/summary.py)
+
+    report_row(
+        "pt-stats", f"{ROWS:,} rows: {cpu:.2f} s CPU", f"NumPy script {ref_cpu:.2f} s CPU",
+        f"{cpu / ref_cpu:.1f}x CPU", f"<= {TARGET}x", cpu / ref_cpu <= TARGET,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

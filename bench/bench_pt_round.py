@@ -175,6 +175,13 @@ def main() -> None:
             f"{bytes(report.pdf).count(b'/Type /Page' + bytes([10])):,} pages; "
             f"peak RSS {peak_mib:.0f} MiB"
         )
+        from _measure import report_row  # issue 17's table (bench/summary.py)
+
+        report_row(
+            "pt-round", f"{PARTICIPANTS:,} x {MEASURANDS}: {total:.1f} s", f"statistics only "
+            f"{reference:.2f} s", f"{total / reference:.0f}x", f"<= {TARGET_S:.0f} s end to end",
+            total <= TARGET_S,
+        )  # fmt: skip
 
 
 if __name__ == "__main__":

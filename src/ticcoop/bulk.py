@@ -33,3 +33,6 @@ def update_rows(objects: Sequence[Model], field_names: Sequence[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+    from ticcoop.config.public_cache import invalidate
+
+    invalidate()  # no signals here: cached public answers may show these rows

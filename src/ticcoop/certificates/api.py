@@ -51,8 +51,7 @@ def search(request: HttpRequest, filters: Query[CertificateFilter]) -> Any:
 @router.get("/verify", response=CertificateVerifyOut)
 def verify(request: HttpRequest, token: str) -> Any:
     """Signature of a printed token + the certificate's current status from the database."""
-    certificate = queries.certificate_for_token(token)
-    check = queries.check_token(token, certificate)
+    certificate, check = queries.certificate_and_check(token)
     result: dict[str, Any] = {
         "signature_valid": check.signature_valid,
         "detail": check.detail,

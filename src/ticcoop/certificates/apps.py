@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +34,24 @@ class CertificatesConfig(AppConfig):
         post_save.connect(
             _refresh_holder_keys, sender=Institution, dispatch_uid="certificate-search-keys"
         )
+        _invalidate_public_answers_on_change()
+
+
+def _invalidate_public_answers_on_change() -> None:
+    """Cached public answers (ticcoop.config.public_cache) are made of these models."""
+    from ticcoop.certificates.models import Certificate, CertificateVersion, ScopeItem
+    from ticcoop.config.public_cache import on_change
+    from ticcoop.regions.models import Region
+    from ticcoop.registry.models import Institution
+    from ticcoop.trust.models import SigningKeyRecord
+
+    for model in (
+        Certificate,
+        CertificateVersion,
+        ScopeItem,
+        Institution,
+        Region,
+        SigningKeyRecord,
+    ):
+        for signal in (post_save, post_delete):
+            signal.connect(on_change, sender=model, dispatch_uid=f"public-cache-{model.__name__}")

@@ -30,6 +30,7 @@ from ticcoop.certificates.search import normalise
 from ticcoop.listing import SearchPage
 from ticcoop.listing import search_page as listing_page
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
+from ticcoop.methods.signing import VerifiedPayload
 from ticcoop.registry.queries import split_query
 from ticcoop.trust.queries import SignatureInvalid, signature_problem, verify_token
 
@@ -125,6 +126,22 @@ def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
         verified = verify_token(token)
     except SignatureInvalid as exc:
         return TokenCheck(False, str(exc), problem=signature_problem(exc))
+    return _check_verified(verified, certificate)
+
+
+def certificate_and_check(token: str) -> tuple[Certificate | None, TokenCheck]:
+    """The certificate a token names and the check of the token against it, verifying the
+    signature once (:func:`certificate_for_token` + :func:`check_token` verify it twice)."""
+    try:
+        verified = verify_token(token)
+    except SignatureInvalid as exc:
+        return None, TokenCheck(False, str(exc), problem=signature_problem(exc))
+    number = verified.fields.get("no")
+    certificate = certificates().filter(number=number).first() if isinstance(number, str) else None
+    return certificate, _check_verified(verified, certificate)
+
+
+def _check_verified(verified: VerifiedPayload, certificate: Certificate | None) -> TokenCheck:
     fields = verified.fields
     version = fields.get("v")
     result = TokenCheck(

@@ -12,6 +12,7 @@ from ticcoop.apiclients.throttle import WindowThrottle
 from ticcoop.assessments.api import router as assessments_router
 from ticcoop.certificates.api import router as certificates_router
 from ticcoop.competitions.api import router as competitions_router
+from ticcoop.config.renderer import ORJSONRenderer
 from ticcoop.disclosure.api import router as disclosure_router
 from ticcoop.events.api import router as events_router
 from ticcoop.inspections.api import router as inspections_router
@@ -31,6 +32,7 @@ api = NinjaAPI(
     # validator badge, which would load an image from validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
     throttle=[WindowThrottle()],
+    renderer=ORJSONRenderer(),
 )
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)

@@ -324,6 +324,15 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             "KEY_PREFIX": env_str("TICCOOP_CACHE_PREFIX", "ticcoop"),
         }
     }
+# Cached public API answers (ticcoop.config.public_cache): seconds, 0 = off; on by default only
+# with the shared Redis cache (each worker's local memory could not be invalidated by another).
+TICCOOP_PUBLIC_CACHE_SECONDS = env_int(
+    "TICCOOP_PUBLIC_CACHE_SECONDS", 60 if CACHE_URL.startswith(("redis", "unix")) else 0
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("ticcoop.config.middleware.SiteLanguageMiddleware") + 1,
+    "ticcoop.config.public_cache.PublicCacheMiddleware",
+)
 TICCOOP_API_TOKEN_DAYS = int(env_str("TICCOOP_API_TOKEN_DAYS", "365"))
 # Calls per window (seconds) for one API client, and for one anonymous address.
 TICCOOP_API_RATE_WINDOW = int(env_str("TICCOOP_API_RATE_WINDOW", "60"))
@@ -334,3 +343,19 @@ TICCOOP_API_RATE_ANON = int(env_str("TICCOOP_API_RATE_ANON", "120"))
 TICCOOP_WEBHOOK_ATTEMPTS = int(env_str("TICCOOP_WEBHOOK_ATTEMPTS", "6"))
 TICCOOP_WEBHOOK_BACKOFF_SECONDS = float(env_str("TICCOOP_WEBHOOK_BACKOFF_SECONDS", "30"))
 TICCOOP_WEBHOOK_PAUSE_AFTER = int(env_str("TICCOOP_WEBHOOK_PAUSE_AFTER", "3"))
+
+# --- Public reads from a read replica (issue 17; ticcoop.config.replica, docs/scaling.md) -------
+# TICCOOP_REPLICA_URL: a streaming replica of DATABASE_URL.  Anonymous GETs of public pages
+# and of the public API read from it; writes, signed-in requests and certificate verification
+# use the primary.  Tests: the alias mirrors "default" (one test database).
+REPLICA_URL = env_str("TICCOOP_REPLICA_URL", "")
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ticcoop.config.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "ticcoop.config.replica.PublicReadMiddleware",
+    )

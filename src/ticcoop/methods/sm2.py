@@ -17,6 +17,7 @@ README for why this binding), no Django imports.  See docs/methods/signing.md.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.utils import (
@@ -73,6 +74,7 @@ def sm3(data: bytes) -> bytes:
     return hasher.finalize()
 
 
+@functools.lru_cache(maxsize=256)
 def z_value(public_key: bytes, user_id: bytes = DEFAULT_USER_ID) -> bytes:
     """Z_A of GM/T 0003.2 §5.5 for an uncompressed public point and a user id.
 
@@ -98,6 +100,10 @@ def _checked_point(public_key: bytes) -> bytes:
     return public_key
 
 
+# Keyed by the key's bytes (the result depends on nothing else), so a key never goes stale
+# here: a revoked or replaced key is a different status or different bytes, read each time by
+# the caller.  Saves re-parsing the same few published keys on every verification (issue 17).
+@functools.lru_cache(maxsize=256)
 def _public_key_object(public_key: bytes) -> Any:
     return ec.EllipticCurvePublicKey.from_encoded_point(ec.SM2(), _checked_point(public_key))
 
@@ -142,6 +148,7 @@ def private_key_from_pem(pem: bytes) -> Any:
     return key
 
 
+@functools.lru_cache(maxsize=256)
 def public_key_pem(public_key: bytes) -> str:
     """SubjectPublicKeyInfo PEM of a public point (what ``openssl pkeyutl -pubin`` reads)."""
     pem: bytes = _public_key_object(public_key).public_bytes(
