@@ -98,6 +98,4 @@ def export_csv(kind: str, region_code: str = "", progress: Progress | None = Non
 
 
 def export_xlsx(region_code: str = "", progress: Progress | None = None) -> bytes:
-    return write_xlsx(
-        {kind: _counted(rows(region_code), progress) for kind, rows in ROWS.items()}
-    )
+    return write_xlsx({kind: _counted(rows(region_code), progress) for kind, rows in ROWS.items()})

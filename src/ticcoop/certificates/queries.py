@@ -70,7 +70,9 @@ def search_page(text: str, region_code: str, status: str, page: int, size: int) 
 BULK_PDF_LIMIT = 2000  # certificates in one ZIP (about 60 kB each)
 
 
-def bulk_pdf_certificates(user: Any, text: str, region_code: str, status: str) -> CertificateQuerySet:
+def bulk_pdf_certificates(
+    user: Any, text: str, region_code: str, status: str
+) -> CertificateQuerySet:
     """The search's certificates that ``user`` may render in bulk: issued by the user's own
     region(s) only, whatever region the filters name (every region for a superuser)."""
     regions = writable_region_ids(user)

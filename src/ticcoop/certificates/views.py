@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -215,7 +215,9 @@ def export(request: HttpRequest) -> HttpResponse:
     rows = exporting.row_count(kind if is_csv else None, region_code)
     if rows > settings.TICCOOP_EXPORT_JOB_ROWS:
         if not request.user.is_authenticated:
-            messages.info(request, _("数据量较大（%(rows)d 行），登录后将在后台生成文件。") % {"rows": rows})
+            messages.info(
+                request, _("数据量较大（%(rows)d 行），登录后将在后台生成文件。") % {"rows": rows}
+            )
             return redirect_to_login(request.get_full_path())
         params = {"format": "csv" if is_csv else "xlsx", "kind": kind, "region": region_code}
         job = jobs.start_job(request.user, REGISTRY_EXPORT, params)

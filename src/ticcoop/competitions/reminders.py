@@ -45,7 +45,5 @@ def remind_score_sheets(today: date | None = None) -> int:
             continue
         params = {"subject": "scoring", "ref": f"{competition.title} · {judge.discipline.name}"}
         url = reverse("competitions-judge-sheet", args=[judge.pk])
-        written += remind(
-            today, f"scoring:{judge.pk}", deadline, [judge.expert.user], params, url
-        )
+        written += remind(today, f"scoring:{judge.pk}", deadline, [judge.expert.user], params, url)
     return written

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
-
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ticcoop.jobs import queries, services
 from ticcoop.jobs.models import Job, JobState

@@ -24,9 +24,7 @@ def demo_data(job: Job, context: JobContext) -> dict[str, Any]:
     institutions = int(job.params.get("institutions", 300))
     seed = int(job.params.get("seed", 2025))
     if not 1 <= institutions <= DEMO_MAX_INSTITUTIONS:
-        raise JobFailure(
-            _("机构数量须在 1 到 %(max)d 之间") % {"max": DEMO_MAX_INSTITUTIONS}
-        )
+        raise JobFailure(_("机构数量须在 1 到 %(max)d 之间") % {"max": DEMO_MAX_INSTITUTIONS})
     context.set_total(units(institutions))
     try:
         lines = load_demo(institutions, seed, advance=context.advance)

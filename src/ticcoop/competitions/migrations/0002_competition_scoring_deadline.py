@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('competitions', '0001_initial'),
+        ("competitions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='competition',
-            name='scoring_deadline',
-            field=models.DateField(blank=True, help_text='评委在此日期前提交评分表；提前 7 个和 1 个工作日及逾期时提醒未完成的评委', null=True, verbose_name='实操评分截止日期'),
+            model_name="competition",
+            name="scoring_deadline",
+            field=models.DateField(
+                blank=True,
+                help_text="评委在此日期前提交评分表；提前 7 个和 1 个工作日及逾期时提醒未完成的评委",
+                null=True,
+                verbose_name="实操评分截止日期",
+            ),
         ),
     ]

@@ -61,9 +61,10 @@ def test_the_schedule_takes_a_snapshot_daily_and_pages_serve_it(
     assert "X-Snapshot-Generated-At" not in live and institutions_total(live.content) == 2
     table = client.get("/public/dashboard/institutions.csv")
     rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8-sig"))))
-    assert table["X-Snapshot-Generated-At"] and {r["region_code"]: r["total"] for r in rows}[
-        "13"
-    ] == "1"
+    assert (
+        table["X-Snapshot-Generated-At"]
+        and {r["region_code"]: r["total"] for r in rows}["13"] == "1"
+    )
     for name in ("dashboard.csv", "data/results.csv", "data/results.json"):
         assert client.get(f"/public/{name}")["X-Snapshot-Generated-At"], name
     filtered = client.get("/public/data/results.json?result=no_problem")

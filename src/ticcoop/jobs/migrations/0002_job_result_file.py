@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_job_records'),
+        ("jobs", "0001_job_records"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='result_file',
-            field=models.FileField(blank=True, upload_to='jobs/results/', verbose_name='结果文件'),
+            model_name="job",
+            name="result_file",
+            field=models.FileField(blank=True, upload_to="jobs/results/", verbose_name="结果文件"),
         ),
     ]

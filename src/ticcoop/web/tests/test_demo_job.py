@@ -10,7 +10,6 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from ticcoop.accounts.roles import Role
 from ticcoop.jobs.models import Job, JobState
 from ticcoop.registry.models import Institution
 from ticcoop.testing import factories

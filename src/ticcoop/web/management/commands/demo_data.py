@@ -26,7 +26,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="数据库已有机构时什么也不做（make run 使用）"
         )
         parser.add_argument(
-            "--job", action="store_true", help="作为后台任务排队（由任务消费进程执行），打印任务编号"
+            "--job",
+            action="store_true",
+            help="作为后台任务排队（由任务消费进程执行），打印任务编号",
         )
 
     def handle(
