@@ -90,7 +90,7 @@ def test_a_job_killed_twice_ends_failed_not_running(site: Site) -> None:
         site.kill(consumer)
         time.sleep(site.lease + 0.5)
     site.start_consumer()
-    job = site.wait_for(job_id, {"done", "failed"}, timeout=60)
+    job = site.wait_for(job_id, {"done", "failed"}, timeout=240)
     assert job["state"] == "failed" and "终止" in job["error"]
 
 
