@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import Q
 
@@ -70,11 +70,32 @@ def _scope_rows(region_code: str) -> Iterator[list[str]]:
 
 
 ROWS = {INSTITUTIONS: _institution_rows, CERTIFICATES: _certificate_rows, SCOPES: _scope_rows}
+COUNTS = {
+    INSTITUTIONS: lambda code: Institution.objects.filter(
+        **({"region__code": code} if code else {})
+    ).count(),
+    CERTIFICATES: lambda code: Certificate.objects.filter(_region_filter(code)).count(),
+    SCOPES: lambda code: ScopeItem.objects.filter(_region_filter(code, "certificate__")).count(),
+}
+Progress = Callable[[int], None]
 
 
-def export_csv(kind: str, region_code: str = "") -> bytes:
-    return write_csv(kind, ROWS[kind](region_code))
+def row_count(kind: str | None, region_code: str = "") -> int:
+    """Rows of one kind's CSV, or of all sheets of the workbook (``kind`` None)."""
+    kinds = [kind] if kind else list(ROWS)
+    return sum(COUNTS[k](region_code) for k in kinds)
 
 
-def export_xlsx(region_code: str = "") -> bytes:
-    return write_xlsx({kind: rows(region_code) for kind, rows in ROWS.items()})
+def _counted(rows: Iterable[list[str]], progress: Progress | None) -> Iterator[list[str]]:
+    for row in rows:
+        yield row
+        if progress is not None:
+            progress(1)
+
+
+def export_csv(kind: str, region_code: str = "", progress: Progress | None = None) -> bytes:
+    return write_csv(kind, _counted(ROWS[kind](region_code), progress))
+
+
+def export_xlsx(region_code: str = "", progress: Progress | None = None) -> bytes:
+    return write_xlsx({kind: _counted(rows(region_code), progress) for kind, rows in ROWS.items()})

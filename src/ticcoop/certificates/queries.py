@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,6 +66,26 @@ def search_page(text: str, region_code: str, status: str, page: int, size: int) 
     for word in filter(None, map(normalise, words)):  # several words are AND-ed
         matching = (matching if matching is not None else listing).filter(search_key__contains=word)
     return listing_page(listing, matching, page, size)
+
+
+BULK_PDF_LIMIT = 2000  # certificates in one ZIP (about 60 kB each)
+
+
+def bulk_pdf_certificates(
+    user: Any, text: str, region_code: str, status: str
+) -> CertificateQuerySet:
+    """The search's certificates that ``user`` may render in bulk: issued by the user's own
+    region(s) only, whatever region the filters name (every region for a superuser)."""
+    regions = writable_region_ids(user)
+    if regions == []:
+        raise PermissionDenied(_("只有监管人员可以批量下载本地区的证书"))
+    named_region, words = split_query(text)
+    listing = certificate_listing(region_code or named_region, status)
+    if regions is not None:
+        listing = listing.filter(issuing_region_id__in=regions)
+    for word in filter(None, map(normalise, words)):
+        listing = listing.filter(search_key__contains=word)
+    return listing
 
 
 def certificates_of(institution_id: int) -> QuerySet[Certificate]:

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="certificates-import-confirm",
     ),
     path("certificates/export/", views.export, name="certificates-export"),
+    path("certificates/pdfs/", views.pdf_bulk, name="certificates-pdf-bulk"),
     path("certificates/<str:number>/", views.detail, name="certificates-detail"),
     path("certificates/<str:number>/pdf/", views.pdf, name="certificates-pdf"),
     path("certificates/<str:number>/manage/", views.manage, name="certificates-manage"),

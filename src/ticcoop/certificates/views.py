@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +21,7 @@ from ticcoop.certificates.forms import ImportForm, IssueForm, LifecycleForm, Sco
 from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.pdf import render_certificate_pdf
 from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
-from ticcoop.certificates.tasks import REGISTRY_IMPORT
+from ticcoop.certificates.tasks import CERTIFICATE_PDFS, REGISTRY_EXPORT, REGISTRY_IMPORT
 from ticcoop.certificates.verdict import facts_of, verdict_for
 from ticcoop.jobs import services as jobs
 from ticcoop.jobs.models import Job
@@ -202,10 +204,25 @@ def import_confirm(request: HttpRequest, job_pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest) -> HttpResponse:
-    """Public export (the registry is public): ?format=xlsx|csv&kind=…&region=…"""
-    region_code = request.GET.get("region", "")
+    """Public export (the registry is public): ?format=xlsx|csv&kind=…&region=…
+
+    Above ``TICCOOP_EXPORT_JOB_ROWS`` rows the file is made by a job (the request would time
+    out): a signed-in user is taken to the job page, a visitor is asked to sign in first.
+    """
+    region_code = request.GET.get("region", "")[:8]
     kind = request.GET.get("kind", CERTIFICATES)
-    if request.GET.get("format") == "csv" and kind in (INSTITUTIONS, CERTIFICATES, SCOPES):
+    is_csv = request.GET.get("format") == "csv" and kind in (INSTITUTIONS, CERTIFICATES, SCOPES)
+    rows = exporting.row_count(kind if is_csv else None, region_code)
+    if rows > settings.TICCOOP_EXPORT_JOB_ROWS:
+        if not request.user.is_authenticated:
+            messages.info(
+                request, _("数据量较大（%(rows)d 行），登录后将在后台生成文件。") % {"rows": rows}
+            )
+            return redirect_to_login(request.get_full_path())
+        params = {"format": "csv" if is_csv else "xlsx", "kind": kind, "region": region_code}
+        job = jobs.start_job(request.user, REGISTRY_EXPORT, params)
+        return redirect("jobs-detail", pk=job.pk)
+    if is_csv:
         response = HttpResponse(exporting.export_csv(kind, region_code), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
         return response
@@ -215,3 +232,14 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="registry.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def pdf_bulk(request: HttpRequest) -> HttpResponse:
+    """The search's certificates of the regulator's own region as one ZIP of PDFs (a job)."""
+    if writable_region_ids(request.user) == []:
+        raise PermissionDenied(_("只有监管人员可以批量下载本地区的证书"))
+    params = {key: request.POST.get(key, "")[:200] for key in ("q", "region", "status")}
+    job = jobs.start_job(request.user, CERTIFICATE_PDFS, params)
+    return redirect("jobs-detail", pk=job.pk)

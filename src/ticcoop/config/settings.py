@@ -2,9 +2,9 @@
 
 Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE,
 TICCOOP_SIGNING_ALGORITHM; jobs and email: TICCOOP_QUEUE_URL, TICCOOP_QUEUE_NAME,
-TICCOOP_JOB_LEASE_SECONDS, EMAIL_*; the security block at the end adds
-SECRET_KEY_FALLBACKS, PLAIN_HTTP, HSTS_SECONDS, LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES
-and PROXY_COUNT (see docs/operations.md).
+TICCOOP_JOB_LEASE_SECONDS, TICCOOP_JOB_RESULT_DAYS, TICCOOP_EXPORT_JOB_ROWS, EMAIL_*;
+the security block at the end adds SECRET_KEY_FALLBACKS, PLAIN_HTTP, HSTS_SECONDS,
+LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES and PROXY_COUNT (see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -297,6 +297,10 @@ else:
     )  # fmt: skip
 # A running job whose heartbeat is older than this many seconds is taken to be dead.
 TICCOOP_JOB_LEASE_SECONDS = float(env_str("TICCOOP_JOB_LEASE_SECONDS", "60"))
+# A job's result file (an export, a ZIP of certificate PDFs) is kept this many days, then the
+# daily schedule deletes it; exports larger than this many rows run as a job, not in the request.
+TICCOOP_JOB_RESULT_DAYS = int(env_str("TICCOOP_JOB_RESULT_DAYS", "7"))
+TICCOOP_EXPORT_JOB_ROWS = int(env_str("TICCOOP_EXPORT_JOB_ROWS", "20000"))
 
 # Email (reminder digests): the console in development, SMTP from the environment in production.
 EMAIL_BACKEND = env_str(

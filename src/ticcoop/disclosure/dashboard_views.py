@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from ticcoop.disclosure import charts, dashboard, detail, opendata, queries
+from ticcoop.disclosure import charts, dashboard, detail, opendata, queries, snapshots
 from ticcoop.disclosure.dashboard import MAX_YEAR, MIN_YEAR, Dashboard, Table
 
 
@@ -140,6 +140,13 @@ def region(request: HttpRequest) -> HttpResponse:
 def data(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("json", "csv"):
         raise Http404(fmt)
+    if not request.GET.get("year", "").strip():  # this year's files: the daily snapshot
+        snapshot = snapshots.read(f"dashboard.{fmt}")
+        if snapshot is not None:
+            content, facts = snapshot
+            if fmt == "json":
+                return _snapshot_response(content, "application/json", facts)
+            return _attachment(content, f"dashboard-{facts.get('year')}.csv", facts)
     try:
         board = dashboard.build(_year(request))
     except ValueError as error:
@@ -152,6 +159,11 @@ def data(request: HttpRequest, fmt: str) -> HttpResponse:
 def table_data(request: HttpRequest, key: str) -> HttpResponse:
     if key not in dashboard.TABLES:
         raise Http404(key)
+    if not request.GET.get("year", "").strip():
+        snapshot = snapshots.read(f"{key}.csv")
+        if snapshot is not None:
+            content, facts = snapshot
+            return _attachment(content, f"{key}-{facts.get('year')}.csv", facts)
     try:
         board = dashboard.build(_year(request), keys=[key])
     except ValueError as error:
@@ -159,8 +171,18 @@ def table_data(request: HttpRequest, key: str) -> HttpResponse:
     return _attachment(opendata.table_csv(board, board.table(key)), f"{key}-{board.year}.csv")
 
 
-def _attachment(content: bytes, name: str) -> HttpResponse:
+def _attachment(content: bytes, name: str, facts: dict[str, Any] | None = None) -> HttpResponse:
     """Open-data CSV (UTF-8 with a BOM, see opendata._csv) as a download."""
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response = _snapshot_response(content, "text/csv; charset=utf-8", facts)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _snapshot_response(
+    content: bytes, content_type: str, facts: dict[str, Any] | None
+) -> HttpResponse:
+    """A file, with the time of the snapshot it comes from (none when built live)."""
+    response = HttpResponse(content, content_type=content_type)
+    if facts:
+        response["X-Snapshot-Generated-At"] = str(facts.get("generated_at", ""))
     return response

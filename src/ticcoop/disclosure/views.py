@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from ticcoop import exports
-from ticcoop.disclosure import queries, search
+from ticcoop.disclosure import queries, search, snapshots
 from ticcoop.pages import paginate
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
@@ -114,6 +114,16 @@ def results_data(request: HttpRequest, fmt: str) -> HttpResponse:
             status=400,
             json_dumps_params={"ensure_ascii": False},
         )
+    if not any(str(value).strip() for value in request.GET.values()):
+        snapshot = snapshots.read(f"results.{fmt}")  # unfiltered: the daily snapshot
+        if snapshot is not None:
+            content, facts = snapshot
+            kind = "application/json" if fmt == "json" else "text/csv; charset=utf-8"
+            response = HttpResponse(content, content_type=kind)
+            response["X-Snapshot-Generated-At"] = str(facts.get("generated_at", ""))
+            if fmt == "csv":
+                response["Content-Disposition"] = 'attachment; filename="results.csv"'
+            return response
     rows = queries.result_rows(filters)
     if fmt == "json":
         return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})

@@ -43,6 +43,7 @@ class Job(models.Model):
     rows_total = models.PositiveIntegerField(_("总数"), default=0)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    result_file = models.FileField(_("结果文件"), upload_to="jobs/results/", blank=True)
     rerun_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("重新运行自")
     )

@@ -16,9 +16,12 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -78,6 +81,22 @@ class JobContext:
         self.done = 0
         self.total = 0
         self._reported = -1
+        self.result_path = ""
+
+    def save_result(self, name: str, content: bytes | IO[bytes]) -> str:
+        """The job's result file (kept ``TICCOOP_JOB_RESULT_DAYS`` days, then deleted by the
+        schedule); the job page offers it for download once the job is done."""
+        self.drop_result()
+        self.result_path = default_storage.save(
+            f"jobs/results/{self.job_id}/{name}",
+            ContentFile(content) if isinstance(content, bytes) else File(content),
+        )
+        return self.result_path
+
+    def drop_result(self) -> None:
+        if self.result_path:
+            default_storage.delete(self.result_path)
+            self.result_path = ""
 
     def set_total(self, total: int) -> None:
         self.total = total
@@ -149,9 +168,13 @@ def execute_job(job_id: int) -> None:
 def _run(job: Job, context: JobContext) -> None:
     kind = kind_of(job.kind)
     try:
-        with transaction.atomic() if kind.atomic else nullcontext():
-            result = kind.handler(job, context)
-            _mark_done(job, context, result)
+        try:
+            with transaction.atomic() if kind.atomic else nullcontext():
+                result = kind.handler(job, context)
+                _mark_done(job, context, result)
+        except BaseException:
+            context.drop_result()  # the file of a job that did not end well is no result
+            raise
     except JobFailure as failure:
         _fail(job, str(failure), failure.result)
         return
@@ -179,6 +202,7 @@ def _mark_done(job: Job, context: JobContext, result: dict[str, Any]) -> None:
         error="",
         rows_done=context.done,
         rows_total=context.total or context.done,
+        result_file=context.result_path,
         finished_at=timezone.now(),
     )
 
@@ -216,6 +240,24 @@ def sweep_stale_jobs(enqueue: Callable[[int], None]) -> list[int]:
 
 
 INPUTS_KEPT = timedelta(days=1)
+
+
+def drop_expired_results(now: datetime | None = None) -> int:
+    """Result files older than ``TICCOOP_JOB_RESULT_DAYS`` are deleted (the daily schedule);
+    the job record stays and its page says the file is gone."""
+    days = int(getattr(settings, "TICCOOP_JOB_RESULT_DAYS", 7))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    dropped = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(result_file=""):
+        job.result_file.delete(save=False)
+        dropped += Job.objects.filter(pk=job.pk).update(result_file="")
+    return dropped
+
+
+def result_expires(job: Job) -> datetime | None:
+    if not job.result_file or job.finished_at is None:
+        return None
+    return job.finished_at + timedelta(days=int(getattr(settings, "TICCOOP_JOB_RESULT_DAYS", 7)))
 
 
 def drop_unclaimed_inputs(now: datetime | None = None) -> int:

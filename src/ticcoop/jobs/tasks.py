@@ -10,6 +10,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 from ticcoop.jobs.models import Job
 from ticcoop.jobs.runner import (
     JobContext,
+    drop_expired_results,
     drop_unclaimed_inputs,
     execute_job,
     job_kind,
@@ -30,6 +31,12 @@ def enqueue(job_id: int) -> None:
 def sweep_jobs() -> None:
     sweep_stale_jobs(enqueue)
     drop_unclaimed_inputs()
+
+
+@db_periodic_task(crontab(hour="19", minute="30"), name="ticcoop.drop_job_results")
+def drop_job_results() -> int:
+    # 03:30 Beijing time: result files past TICCOOP_JOB_RESULT_DAYS go (exports, PDF ZIPs)
+    return drop_expired_results()
 
 
 @on_startup(name="ticcoop.sweep_on_startup")

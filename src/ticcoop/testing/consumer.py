@@ -7,6 +7,7 @@ With ``redis_url`` the queue is on Redis under a name of its own, so runs never 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -73,8 +74,13 @@ class Site:
             raise RuntimeError(f"ticcoop {words[0]} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def migrate(self) -> None:
-        self.ticcoop("migrate", "--noinput", "-v0")
+    def migrate(self, template: Site | None = None) -> None:
+        """Create the database: by migrating, or (much faster) as a copy of ``template``'s
+        already migrated one."""
+        if template is None:
+            self.ticcoop("migrate", "--noinput", "-v0")
+        else:
+            shutil.copyfile(template.folder / "db.sqlite3", self.folder / "db.sqlite3")
 
     def python(self, code: str) -> str:
         return self.ticcoop("shell", "-c", code)

@@ -105,6 +105,12 @@ class Competition(models.Model):
     require_valid_certificate = models.BooleanField(_("要求机构持有效资质认定证书"), default=False)
     draw_seed = models.CharField(_("编号抽签种子"), max_length=64, blank=True)
     appeal_deadline = models.DateTimeField(_("申诉截止"), null=True, blank=True)
+    scoring_deadline = models.DateField(
+        _("实操评分截止日期"),
+        null=True,
+        blank=True,
+        help_text=_("评委在此日期前提交评分表；提前 7 个和 1 个工作日及逾期时提醒未完成的评委"),
+    )
     scores_confirmed_at = models.DateTimeField(_("成绩确认时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("结果公布时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -6,11 +6,18 @@ from datetime import datetime
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.utils import timezone
 
+from ticcoop.accounts.roles import Role
+from ticcoop.assessments.tests import factories as af
 from ticcoop.config import schedules
 from ticcoop.jobs import tasks as job_tasks
+from ticcoop.methods.workdays import add_working_days
+from ticcoop.notices.models import Notice
+from ticcoop.registry.models import InstitutionMembership
 from ticcoop.supervision.tests import factories as sf
+from ticcoop.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -42,4 +49,22 @@ def test_what_runs_when() -> None:
         "ticcoop.expire_ceremonies",
     }
     assert "ticcoop.send_digests" in due_at(datetime(2026, 3, 2, 0, 0))  # noqa: DTZ001
+    assert "ticcoop.opendata_snapshot" in due_at(datetime(2026, 3, 2, 18, 0))  # noqa: DTZ001
+    assert "ticcoop.drop_job_results" in due_at(datetime(2026, 3, 2, 19, 30))  # noqa: DTZ001
+    assert "ticcoop.opendata_snapshot" not in due_at(datetime(2026, 3, 2, 19, 0))  # noqa: DTZ001
     assert job_tasks.sweep_jobs.name == "ticcoop.sweep_jobs"
+
+
+def test_the_reminder_schedule_sends_one_reminder_and_one_email_per_step() -> None:
+    """A nonconformity 7 working days before its deadline, through the schedule's own task:
+    exactly one message and one email, however often the schedule runs."""
+    made = af.assessment()
+    user = factories.user(Role.INSTITUTION_USER, "13", email="lab@example.cn")
+    InstitutionMembership.objects.create(user=user, institution=made.institution)
+    af.nonconformity(made, deadline=add_working_days(timezone.localdate(), 7))
+    assert schedules.send_reminders.call_local() == 1
+    assert schedules.send_reminders.call_local() == 0
+    assert schedules.send_daily_digests.call_local() == 1
+    assert schedules.send_daily_digests.call_local() == 0
+    assert len(mail.outbox) == 1 and "还剩 7 个工作日" in mail.outbox[0].body
+    assert Notice.objects.get(user=user).key == "deadline.soon"

@@ -1,35 +1,19 @@
-"""ticcoop demo-data: the reproducible demo data set of the five regions."""
+"""ticcoop demo-data: the reproducible demo data set of the five regions (web/demo.py).
+
+With ``--job`` the load is queued as a background job (a consumer runs it; its job page and
+``ticcoop jobs``-free progress are in the back office), instead of running here.
+"""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from rich.progress import MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from ticcoop.accounts.demo import (
-    DEMO_PASSWORD,
-    DEMO_TOTP_SECRET,
-    create_demo_accounts,
-    demo_password_hash,
-)
-from ticcoop.audit.chain import seal_unlinked
-from ticcoop.competitions.demo import judge_logins
-from ticcoop.registry import demo as registry_demo
 from ticcoop.registry.models import Institution
-
-# Each later step is a module with `load(seed: int) -> str` (a one-line summary), in
-# dependency order; it runs after the institutions, experts and accounts exist.
-DEMO_STEPS: list[str] = [
-    "ticcoop.assessments.demo",
-    "ticcoop.certificates.demo",
-    "ticcoop.proficiency.demo",
-    "ticcoop.supervision.demo",
-    "ticcoop.inspections.demo",
-    "ticcoop.competitions.demo",
-]
+from ticcoop.web.demo import DemoRefused, load_demo, units
 
 
 class Command(BaseCommand):
@@ -41,9 +25,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="数据库已有机构时什么也不做（make run 使用）"
         )
+        parser.add_argument(
+            "--job",
+            action="store_true",
+            help="作为后台任务排队（由任务消费进程执行），打印任务编号",
+        )
 
     def handle(
-        self, *args: Any, institutions: int, seed: int, if_empty: bool, **options: Any
+        self, *args: Any, institutions: int, seed: int, if_empty: bool, job: bool, **options: Any
     ) -> None:
         if institutions < 1:
             self.stderr.write("--institutions 必须是正整数")
@@ -54,37 +43,27 @@ class Command(BaseCommand):
                 return
             self.stderr.write("数据库已有机构：演示数据只装入空数据库（先删除 var/ 下的数据库）。")
             raise SystemExit(1)
-        with transaction.atomic():
-            self._load(institutions, seed)
+        if job:
+            from ticcoop.jobs.services import start_job
+            from ticcoop.web.tasks import DEMO_DATA
 
-    def _load(self, institutions: int, seed: int) -> None:
+            queued = start_job(None, DEMO_DATA, {"institutions": institutions, "seed": seed})
+            self.stdout.write(f"已排队：后台任务 #{queued.pk}（/jobs/{queued.pk}/，管理员可见）")
+            return
         columns = (
             *Progress.get_default_columns()[:-1],
             MofNCompleteColumn(),
             TimeRemainingColumn(),
         )
-        with Progress(*columns, transient=False) as progress:
-            task = progress.add_task("机构", total=institutions)
-            created = registry_demo.create_institutions(
-                institutions, seed, advance=lambda n: progress.advance(task, n)
-            )
-        experts = registry_demo.create_experts(
-            seed, per_region=max(8, min(200, institutions // 25))
-        )
-        password_hash = demo_password_hash()
-        accounts = create_demo_accounts(password_hash)
-        lab_users = registry_demo.create_institution_users(password_hash)
-        self.stdout.write(f"已生成 {created} 家机构、{len(experts)} 名评审员/专家/检查人员。")
-        for step in DEMO_STEPS:
-            self.stdout.write(importlib.import_module(step).load(seed))
-        # bulk demo inserts send no signals: chain their published records in one go
-        self.stdout.write(f"审计链：补链 {seal_unlinked()} 条记录。")
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for account in accounts:
-            self.stdout.write(f"  {account.username:<18} {account.role} {account.region}")
-        self.stdout.write(f"  机构用户：{'、'.join(lab_users)}")
-        self.stdout.write(f"  比武评委：{'、'.join(judge_logins())}")
-        self.stdout.write(
-            f"两步验证（admin、observer、各地监管人员）：ticcoop demo-totp 账号，"
-            f"或在验证器应用中添加演示密钥 {DEMO_TOTP_SECRET}"
-        )
+        try:
+            with transaction.atomic(), Progress(*columns, transient=False) as progress:
+                task = progress.add_task("演示数据", total=units(institutions))
+                load_demo(
+                    institutions,
+                    seed,
+                    advance=lambda n: progress.advance(task, n),
+                    say=self.stdout.write,
+                )
+        except DemoRefused as refused:
+            self.stderr.write(str(refused))
+            raise SystemExit(1) from refused
