@@ -11,6 +11,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,16 @@ def test_openssl_dgst_sm3_gives_ticcoops_digest_of_a_manifest_file(
             capture_output=True, text=True, check=True,
         ).stdout.split()[0]  # fmt: skip
         assert recorded == f"sm3:{printed}"
+    # the snapshot hash, by the command of docs/methods/manifest.md §8
+    script = (
+        'import json,sys; d=json.load(open("manifest.json",encoding="utf-8"))["snapshot"]\n'
+        "sys.stdout.buffer.write(json.dumps(d['document'],sort_keys=True,ensure_ascii=False,\n"
+        'separators=(",",":")).encode())'
+    )
+    text = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, check=True
+    ).stdout
+    printed = subprocess.run(
+        [str(OPENSSL), "dgst", "-sm3", "-r"], input=text, capture_output=True, check=True
+    ).stdout.split()[0]
+    assert batch.snapshot_sha256 == "sm3:" + printed.decode()
