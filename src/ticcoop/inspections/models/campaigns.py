@@ -316,7 +316,7 @@ class FindingRectification(models.Model):
 
 
 class FindingFile(EvidenceFileBase):
-    """Evidence of a finding (inspectors) or of its rectification (institution), with SHA-256."""
+    """Evidence of a finding (inspectors) or of its rectification (institution), with its digest."""
 
     region_path = "finding__target__pair__inspecting"
 
