@@ -56,6 +56,26 @@ def run_command(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[
     )
 
 
+def test_the_digest_algorithm_is_sha256_or_sm3() -> None:
+    check = SETUP.replace(
+        "print('started')",
+        "from django.conf import settings as s; print(s.TICCOOP_DIGEST_ALGORITHM)",
+    )
+    for given, expected in (("", "sha256"), ("SM3", "sm3"), ("sha256", "sha256")):
+        env = {"TICCOOP_DIGEST_ALGORITHM": given} if given else {}
+        environment = {k: v for k, v in os.environ.items() if k != "TICCOOP_DIGEST_ALGORITHM"}
+        result = subprocess.run(
+            [sys.executable, "-c", check],
+            capture_output=True, text=True, check=False,
+            env={**environment, "DJANGO_SETTINGS_MODULE": "ticcoop.config.settings", **env},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
+    refused = run_with({"TICCOOP_DIGEST_ALGORITHM": "md5"})
+    assert refused.returncode != 0
+    assert "TICCOOP_DIGEST_ALGORITHM must be sha256 or sm3" in refused.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings() -> None:
     # django-csp's own checks (csp.*) belong to the CSP work and are not judged here.
     result = run_command(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")

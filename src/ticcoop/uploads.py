@@ -1,4 +1,4 @@
-"""Uploaded files, shared by every app: what may be uploaded, how large, and the SHA-256 kept.
+"""Uploaded files, shared by every app: what may be uploaded, how large, and the digest kept.
 
 Two kinds of upload:
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +34,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
+
+from ticcoop.digesting import RecordDigest
+from ticcoop.methods import digests
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
@@ -187,12 +189,13 @@ class csv_rows:
             raise ValidationError({self.field: message}) from exc
 
 
-def sha256_of(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
+def digest_of(upload: UploadedFile) -> str:
+    """The upload's written digest with the deployment's algorithm (ticcoop.digesting)."""
+    digest = RecordDigest()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return digest.hexdigest()
+    return digest.written()
 
 
 def check_files(files: Sequence[UploadedFile]) -> None:
@@ -220,7 +223,7 @@ def file_fields(upload: UploadedFile) -> dict[str, object]:
         "file": upload,
         "name": (upload.name or "")[:255],
         "size": upload.size or 0,
-        "sha256": sha256_of(upload),
+        "sha256": digest_of(upload),
     }
 
 
@@ -229,8 +232,10 @@ def download(stored: Any) -> FileResponse:
 
     Always an attachment of type application/octet-stream, never rendered in the browser (an
     uploaded HTML file must not run as our page), with the SHA-256 recorded at upload in a
-    ``Repr-Digest`` header (RFC 9530) so the recipient can check the bytes.  The caller has
-    already checked that the user may read the record the file belongs to.
+    ``Repr-Digest`` header (RFC 9530) so the recipient can check the bytes.  RFC 9530's registry
+    has no SM3, so a file recorded with SM3 gets ``X-Ticcoop-Digest: sm3:<hex>`` instead (what
+    ``openssl dgst -sm3`` prints).  The caller has already checked that the user may read the
+    record the file belongs to.
     """
     try:
         handle = stored.file.open("rb")
@@ -239,6 +244,9 @@ def download(stored: Any) -> FileResponse:
     response = FileResponse(
         handle, as_attachment=True, filename=stored.name, content_type="application/octet-stream"
     )
-    digest = base64.b64encode(bytes.fromhex(stored.sha256)).decode()
-    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    algorithm, hex_digest = digests.split(stored.sha256)
+    if algorithm == "sha256":
+        digest = base64.b64encode(bytes.fromhex(hex_digest)).decode()
+        response["Repr-Digest"] = f"sha-256=:{digest}:"
+    response["X-Ticcoop-Digest"] = digests.labelled(algorithm, hex_digest)
     return response

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ticcoop.evidence import EvidenceFileBase
 from ticcoop.registry.models import Expert, Institution
 
 
@@ -352,8 +353,8 @@ class Rectification(models.Model):
         return f"{self.nonconformity} · {self.get_decision_display()}"
 
 
-class EvidenceFile(models.Model):
-    """A file attached to a rectification, with its SHA-256 recorded at upload."""
+class EvidenceFile(EvidenceFileBase):
+    """A file attached to a rectification, with its digest recorded at upload."""
 
     region_path = "rectification__nonconformity__assessment__institution__region"
 
@@ -361,13 +362,7 @@ class EvidenceFile(models.Model):
         Rectification, on_delete=models.CASCADE, related_name="files", verbose_name=_("整改提交")
     )
     file = models.FileField(_("文件"), upload_to="assessments/rectifications/%Y/%m/")
-    name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("整改证据文件")
         verbose_name_plural = _("整改证据文件")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.sha256[:12]}…)"

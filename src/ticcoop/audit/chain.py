@@ -24,6 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from ticcoop.audit.models import ChainLink
+from ticcoop.digesting import current_algorithm
 from ticcoop.methods.chain import GENESIS, link_hash, payload_json
 
 #: Model labels whose every write is chained: the audit trail and the published records
@@ -58,14 +59,17 @@ def columns_of(model: type[models.Model]) -> list[tuple[str, str]]:
 
 
 def stored_rows(
-    model: type[models.Model], queryset: models.QuerySet[Any] | None = None
+    model: type[models.Model],
+    queryset: models.QuerySet[Any] | None = None,
+    algorithm: str = "sha256",
 ) -> Iterator[tuple[str, str]]:
-    """(primary key as text, canonical payload) of every row of ``queryset``, in pk order."""
+    """(primary key as text, canonical payload) of every row of ``queryset``, in pk order;
+    ``algorithm`` digests binary columns (the link's algorithm)."""
     columns = columns_of(model)
     rows = (queryset if queryset is not None else model._base_manager.all()).order_by("pk")
     pk_name = model._meta.pk.attname
     for row in rows.values(*(a for a, _c in columns)).iterator(chunk_size=2000):
-        yield str(row[pk_name]), payload_json({c: row[a] for a, c in columns})
+        yield str(row[pk_name]), payload_json({c: row[a] for a, c in columns}, algorithm)
 
 
 def head() -> tuple[int, str]:
@@ -85,6 +89,7 @@ def append_records(model: type[models.Model], pks: Sequence[Any], *, deleted: bo
     if not pks:
         return
     label = model._meta.label_lower
+    algorithm = current_algorithm()  # TICCOOP_DIGEST_ALGORITHM: each link names its own
     with transaction.atomic():
         _lock()
         seq, prev = head()
@@ -92,12 +97,13 @@ def append_records(model: type[models.Model], pks: Sequence[Any], *, deleted: bo
             chunk = [str(pk) for pk in pks[start : start + CHUNK]]
             payloads: dict[str, str] = {}
             if not deleted:
-                payloads = dict(stored_rows(model, model._base_manager.filter(pk__in=chunk)))
+                chunk_rows = model._base_manager.filter(pk__in=chunk)
+                payloads = dict(stored_rows(model, chunk_rows, algorithm))
             links = []
             for key in chunk:
                 seq += 1
                 payload = payloads.get(key, "null")
-                digest = link_hash(seq, prev, label, key, payload)
+                digest = link_hash(seq, prev, label, key, payload, algorithm)
                 links.append((seq, label, key, payload, prev, digest))
                 prev = digest
             _insert(links)

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ticcoop.digesting import digest_field
+
 
 class ChainLink(models.Model):
     """One write (or deletion) of a chained record, hashed together with the link before it."""
@@ -14,8 +16,8 @@ class ChainLink(models.Model):
     table = models.CharField(_("数据表"), max_length=100)
     record_pk = models.CharField(_("记录主键"), max_length=64)
     payload = models.TextField(_("记录内容（规范 JSON）"))
-    prev_hash = models.CharField(_("前一环哈希"), max_length=64)
-    hash = models.CharField(_("本环哈希"), max_length=64)
+    prev_hash = digest_field(_("前一环哈希"))
+    hash = digest_field(_("本环哈希"))  # "sm3:<hex>" for an SM3 link (methods.chain)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:

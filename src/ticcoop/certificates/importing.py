@@ -12,7 +12,6 @@ One :class:`ImportBatch` row (audited) records who, when, the file's SHA-256 and
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from ticcoop.certificates.tables import (
     FileProblem,
     read_tables,
 )
+from ticcoop.digesting import record_digest
 from ticcoop.registry.models import Institution
 from ticcoop.trust import services as trust
 
@@ -234,7 +234,7 @@ def import_registry(
         report.counts["证书（新增或更新候选）"] = len(checker.certificates)
         report.counts["能力范围行"] = sum(len(rows) for rows in checker.scopes.values())
         return report
-    file_sha256 = hashlib.sha256(data).hexdigest()
+    file_sha256 = record_digest(data)
     with transaction.atomic(), audit_as(actor):
         _write_institutions(checker, report)
         # one audit entry per created or changed row, naming the file (import_audit.py)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ticcoop.assessments.models import Assessment
 from ticcoop.certificates.validity import expiry_for
+from ticcoop.digesting import digest_field
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
@@ -289,7 +290,7 @@ class ImportBatch(models.Model):
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     file_name = models.CharField(_("文件名"), max_length=255)
-    file_sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+    file_sha256 = digest_field(_("文件摘要（SHA-256 或 SM3）"))
     counts = models.JSONField(_("统计"), default=dict)
 
     class Meta:

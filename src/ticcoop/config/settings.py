@@ -1,10 +1,11 @@
 """The one settings module: everything that differs between machines comes from the environment.
 
 Variables: DEBUG, SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, TICCOOP_VAR_DIR, TIME_ZONE,
-TICCOOP_SIGNING_ALGORITHM; jobs and email: TICCOOP_QUEUE_URL, TICCOOP_QUEUE_NAME,
-TICCOOP_JOB_LEASE_SECONDS, TICCOOP_JOB_RESULT_DAYS, TICCOOP_EXPORT_JOB_ROWS, EMAIL_*;
-the security block at the end adds SECRET_KEY_FALLBACKS, PLAIN_HTTP, HSTS_SECONDS,
-LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES and PROXY_COUNT (see docs/operations.md).
+TICCOOP_SIGNING_ALGORITHM, TICCOOP_DIGEST_ALGORITHM; jobs and email: TICCOOP_QUEUE_URL,
+TICCOOP_QUEUE_NAME, TICCOOP_JOB_LEASE_SECONDS, TICCOOP_JOB_RESULT_DAYS, TICCOOP_EXPORT_JOB_ROWS,
+EMAIL_*; the security block at the end adds
+SECRET_KEY_FALLBACKS, PLAIN_HTTP, HSTS_SECONDS, LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES
+and PROXY_COUNT (see docs/operations.md).
 """
 
 from __future__ import annotations
@@ -211,6 +212,13 @@ LOGGING = {
 TICCOOP_SIGNING_ALGORITHM = env_str("TICCOOP_SIGNING_ALGORITHM", "SM2")
 if TICCOOP_SIGNING_ALGORITHM not in ("SM2", "Ed25519"):
     raise ImproperlyConfigured("TICCOOP_SIGNING_ALGORITHM must be SM2 or Ed25519")
+
+# Digest of new published and stored records (manifests, evidence files, the audit chain):
+# "sha256" (the default) or "sm3" (GM/T 0004). Each digest names its algorithm ("sm3:<hex>";
+# bare hex is SHA-256), so records made under the other setting still verify after a switch.
+TICCOOP_DIGEST_ALGORITHM = env_str("TICCOOP_DIGEST_ALGORITHM", "sha256").lower()
+if TICCOOP_DIGEST_ALGORITHM not in ("sha256", "sm3"):
+    raise ImproperlyConfigured("TICCOOP_DIGEST_ALGORITHM must be sha256 or sm3")
 
 # --- Security: sign-in, second factor, transport (issue 11) ------------------------------------
 # Kept together so that other blocks (queues, CSP, uploads) can be added without touching it.

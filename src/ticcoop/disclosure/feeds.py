@@ -49,7 +49,7 @@ def notices() -> list[Notice]:
         found.append(
             Notice(
                 _("抽取结果公示：%(b)s") % {"b": draw.batch},
-                _("抽取清单 SHA-256 %(h)s") % {"h": draw.manifest_sha256},
+                _("抽取清单摘要 %(h)s") % {"h": draw.manifest_sha256},
                 reverse("disclosure-draw", args=[draw.batch_id]),
                 draw.published_at,
             )

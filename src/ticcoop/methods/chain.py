@@ -11,6 +11,11 @@ gets one *link* each time it is written (or deleted):
   "prev": prev, "table": table, "key": key, "payload": payload})))`` where ``prev`` is the
   previous link's hash (64 zeros for the first link), ``table`` the model label
   (``certificates.certificateversion``) and ``key`` the primary key as a string.
+- A link made in a deployment that chose SM3 (``TICCOOP_DIGEST_ALGORITHM=sm3``) names its
+  algorithm: ``hash = "sm3:" + SM3_hex(UTF8(canonical_json({... the same members ...,
+  "digest": "sm3"})))`` (GM/T 0004), and binary values in its payload are ``"sm3:<hex>"``.
+  Each link is recomputed with the algorithm its own hash names (no prefix: SHA-256), so one
+  chain may hold both kinds and stays verifiable across a switch (methods.digests).
 
 Anyone holding the links re-computes every hash in sequence order; a changed, removed or
 inserted link breaks the chain at that point, and a record whose current payload differs
@@ -28,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from ticcoop.methods import digests
 from ticcoop.methods.seed import JsonValue, canonical_json
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "changed_fields",
     "fast_canonical_json",
     "jsonable",
+    "link_algorithm",
     "link_hash",
     "payload_json",
 ]
@@ -45,14 +52,15 @@ GENESIS = "0" * 64
 _MAX_SAFE_INT = 2**53 - 1
 
 
-def jsonable(value: Any, odd_keys: list[str] | None = None) -> JsonValue:
+def jsonable(value: Any, odd_keys: list[str] | None = None, algorithm: str = "sha256") -> JsonValue:
     """A stored value as canonical-JSON data; types JSON has no exact form for become strings.
 
     Floats are written with ``repr`` (the shortest string that reads back to the same
     double), decimals with ``str`` (the stored scale, e.g. ``"12.50"``), datetimes in UTC
-    ISO 8601, binary values as ``"sha256:<hex>"`` (a PDF or manifest is not copied into
-    the chain, its digest is), integers beyond 2**53-1 as decimal strings.  Object keys with
-    characters from U+E000 up are appended to ``odd_keys`` (see :func:`fast_canonical_json`).
+    ISO 8601, binary values as ``"sha256:<hex>"`` (``"sm3:<hex>"`` with ``algorithm="sm3"``;
+    a PDF or manifest is not copied into the chain, its digest is), integers beyond 2**53-1
+    as decimal strings.  Object keys with characters from U+E000 up are appended to
+    ``odd_keys`` (see :func:`fast_canonical_json`).
     """
     kind = type(value)
     if value is None or kind is str or kind is bool:
@@ -65,14 +73,14 @@ def jsonable(value: Any, odd_keys: list[str] | None = None) -> JsonValue:
             text = str(key)
             if odd_keys is not None and text and max(text) >= "\ue000":
                 odd_keys.append(text)
-            result[text] = jsonable(item, odd_keys)
+            result[text] = jsonable(item, odd_keys, algorithm)
         return result
     if isinstance(value, list | tuple):
-        return [jsonable(item, odd_keys) for item in value]
-    return _scalar(value)
+        return [jsonable(item, odd_keys, algorithm) for item in value]
+    return _scalar(value, algorithm)
 
 
-def _scalar(value: Any) -> JsonValue:
+def _scalar(value: Any, algorithm: str = "sha256") -> JsonValue:
     if isinstance(value, str | bool):
         return value
     if isinstance(value, int):
@@ -88,14 +96,17 @@ def _scalar(value: Any) -> JsonValue:
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
-        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+        return f"{algorithm}:{digests.hexdigest(algorithm, bytes(value))}"
     raise ValueError(f"{type(value).__name__} cannot be chained")
 
 
-def payload_json(row: Mapping[str, Any] | None) -> str:
-    """The canonical payload of one record (column -> value), or ``"null"`` for a deletion."""
+def payload_json(row: Mapping[str, Any] | None, algorithm: str = "sha256") -> str:
+    """The canonical payload of one record (column -> value), or ``"null"`` for a deletion.
+
+    ``algorithm`` is the link's: it digests binary values.
+    """
     odd_keys: list[str] = []
-    data = None if row is None else jsonable(row, odd_keys)
+    data = None if row is None else jsonable(row, odd_keys, algorithm)
     return canonical_json(data) if odd_keys else _dumps(data)
 
 
@@ -123,8 +134,11 @@ def _odd_keys(value: object) -> bool:
     return False
 
 
-def link_hash(seq: int, prev: str, table: str, key: str, payload: str) -> str:
-    document: JsonValue = {
+def link_hash(
+    seq: int, prev: str, table: str, key: str, payload: str, algorithm: str = "sha256"
+) -> str:
+    """A link's hash in the written digest form: SHA-256 hex, or ``"sm3:<hex>"``."""
+    document: dict[str, JsonValue] = {
         "label": LINK_LABEL,
         "seq": seq,
         "prev": prev,
@@ -133,7 +147,15 @@ def link_hash(seq: int, prev: str, table: str, key: str, payload: str) -> str:
         "payload": payload,
     }
     # every key is ASCII, so the C encoder's text is the canonical one
-    return hashlib.sha256(_dumps(document).encode("utf-8")).hexdigest()
+    if algorithm == "sha256":  # the v1 document, unchanged: every older link recomputes
+        return hashlib.sha256(_dumps(document).encode("utf-8")).hexdigest()
+    document["digest"] = algorithm
+    return digests.digest(algorithm, _dumps(document).encode("utf-8"))
+
+
+def link_algorithm(link: str) -> str:
+    """The algorithm a stored link hash names (bare hex: SHA-256); raises DigestFormatError."""
+    return digests.algorithm_of(link)
 
 
 def changed_fields(stored_payload: str, current_payload: str) -> list[str]:

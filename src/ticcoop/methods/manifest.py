@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ticcoop.methods import digests
 from ticcoop.methods.draw import DrawInputError
 from ticcoop.methods.manifest_files import (
     ManifestInputError,
@@ -78,14 +79,37 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_digest(data: bytes, algorithm: str = "sha256") -> str:
+    """Digest of a published file in the written form of :mod:`ticcoop.methods.digests`:
+    lowercase hex for SHA-256, ``sm3:<hex>`` for SM3."""
+    return sha256_hex(data) if algorithm == "sha256" else digests.digest(algorithm, data)
+
+
+def manifest_algorithm(manifest: Mapping[str, Any]) -> str:
+    """The digest algorithm a manifest (or its snapshot) was made with: the one its snapshot
+    hash names (every digest in one manifest uses it); "sha256" if it has none."""
+    snapshot = manifest.get("snapshot")
+    recorded = snapshot.get("sha256") if isinstance(snapshot, Mapping) else None
+    if not isinstance(recorded, str):
+        return "sha256"
+    try:
+        return digests.algorithm_of(recorded)
+    except digests.DigestFormatError as exc:
+        raise ManifestInputError(f"$.snapshot.sha256: {exc}") from None
+
+
 def _key_doc(key: StratumKey) -> dict[str, JsonValue]:
     return {"region": key.region, "risk_class": key.risk_class, "item": key.item}
 
 
 def snapshot_document(
-    targets_csv: bytes, inspectors_csv: bytes, params: DrawParameters
+    targets_csv: bytes, inspectors_csv: bytes, params: DrawParameters, algorithm: str = "sha256"
 ) -> dict[str, JsonValue]:
-    """The document frozen (and its hash published) before the seed ceremony."""
+    """The document frozen (and its hash published) before the seed ceremony.
+
+    ``algorithm`` ("sha256" or "sm3") makes its three digests; the member names stay
+    ``*_sha256`` and the values name their algorithm (``sm3:<hex>``, methods.digests).
+    """
     strata = population(read_targets_csv(targets_csv))
     read_inspectors_csv(inspectors_csv)
     missing = [key for key in sorted(strata) if key not in params.rates]
@@ -103,10 +127,10 @@ def snapshot_document(
     ]
     return {
         "label": SNAPSHOT_LABEL,
-        "targets_csv_sha256": sha256_hex(targets_csv),
-        "inspectors_csv_sha256": sha256_hex(inspectors_csv),
+        "targets_csv_sha256": file_digest(targets_csv, algorithm),
+        "inspectors_csv_sha256": file_digest(inspectors_csv, algorithm),
         "strata_sha256": snapshot_hash(
-            strata_snapshot(strata, rates, replacements=params.replacements)
+            strata_snapshot(strata, rates, replacements=params.replacements), algorithm
         ),
         "rates": rate_docs,
         "replacements": params.replacements,
@@ -196,10 +220,14 @@ def build_manifest(
     inspectors_csv: bytes,
     params: DrawParameters,
     ceremony: CeremonyRecord,
+    digest_algorithm: str = "sha256",
 ) -> dict[str, JsonValue]:
-    """Run the whole draw from the published inputs; the unsigned manifest."""
-    document = snapshot_document(targets_csv, inspectors_csv, params)
-    snapshot = snapshot_hash(document)
+    """Run the whole draw from the published inputs; the unsigned manifest.
+
+    ``digest_algorithm`` is the one the batch was frozen with (its snapshot hash names it).
+    """
+    document = snapshot_document(targets_csv, inspectors_csv, params, digest_algorithm)
+    snapshot = snapshot_hash(document, digest_algorithm)
     result = combine_seed(
         ceremony.id,
         snapshot,
@@ -270,9 +298,10 @@ def _plain(value: object) -> bool:
 
 
 def manifest_digest(manifest: Mapping[str, JsonValue]) -> str:
-    """SHA-256 of the canonical JSON of the manifest without its ``signature`` member."""
+    """Digest of the canonical JSON of the manifest without its ``signature`` member, with
+    the manifest's own algorithm (:func:`digest_algorithm`; SHA-256 hex or ``sm3:<hex>``)."""
     body = {key: value for key, value in manifest.items() if key != "signature"}
-    return sha256_hex(_utf8(fast_canonical_json(body)))
+    return file_digest(_utf8(fast_canonical_json(body)), manifest_algorithm(manifest))
 
 
 def _utf8(text: str) -> bytes:

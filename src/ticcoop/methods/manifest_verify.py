@@ -3,7 +3,9 @@
 Pure Python, no Django.  From ``manifest.json``, ``targets.csv`` and ``inspectors.csv``
 (docs/methods/manifest.md) :func:`verify_manifest` recomputes:
 
-1. the SHA-256 of both CSV files and the snapshot document that fixes the strata,
+1. the digest of both CSV files (SHA-256, or SM3 when the manifest's snapshot hash says
+   ``sm3:``, :func:`ticcoop.methods.manifest.manifest_algorithm`) and the snapshot document
+   that fixes the strata,
    rates and team rules (:func:`ticcoop.methods.manifest.snapshot_document`), and its
    hash ``snapshot``;
 2. every commit against its reveal and the seed (:mod:`ticcoop.methods.seed`);
@@ -29,10 +31,11 @@ from ticcoop.methods.manifest import (
     MANIFEST_FORMAT,
     CeremonyRecord,
     build_manifest,
+    file_digest,
+    manifest_algorithm,
     manifest_digest,
     parameters_of,
     parse_manifest,
-    sha256_hex,
 )
 from ticcoop.methods.manifest_files import ManifestInputError
 from ticcoop.methods.seed import CeremonyError, SeedInputError
@@ -105,12 +108,13 @@ def verify_manifest(
         recorded = snapshot.get("document") if isinstance(snapshot, dict) else None
         if not isinstance(recorded, dict):
             return ["$.snapshot.document: missing"]
+        algorithm = manifest_algorithm(document)  # recomputed with the recorded algorithm
         for name, data in (("targets", targets_csv), ("inspectors", inspectors_csv)):
             field = f"{name}_csv_sha256"
-            if recorded.get(field) != sha256_hex(data):
+            if recorded.get(field) != file_digest(data, algorithm):
                 return [
                     f"$.snapshot.document.{field}: manifest says {recorded.get(field)!r}, "
-                    f"{name}.csv has {sha256_hex(data)!r}"
+                    f"{name}.csv has {file_digest(data, algorithm)!r}"
                 ]
         ceremony = _ceremony_of(document)
         rebuilt = build_manifest(
@@ -119,6 +123,7 @@ def verify_manifest(
             inspectors_csv=inspectors_csv,
             params=parameters_of(recorded),
             ceremony=ceremony,
+            digest_algorithm=algorithm,
         )
     except CeremonyError as exc:
         return [f"$.ceremony: {exc}"]

@@ -4,7 +4,8 @@ Pure Python, no Django.  The ceremony (cf. the public-seed procedure of Rivest's
 consistent sampling, arXiv:1808.10016, where the seed comes from public dice):
 
 1. **Snapshot.**  Before any randomness exists, the draw inputs (strata, ids, rates,
-   …) are frozen and published as ``snapshot = SHA256_hex(canonical_json(inputs))``.
+   …) are frozen and published as ``snapshot = SHA256_hex(canonical_json(inputs))`` (or
+   ``"sm3:" + SM3_hex(…)`` in a deployment that chose SM3, methods.digests).
 2. **Commit.**  Each participant picks a secret *reveal* string and publishes
    ``commit = SHA256_hex(canonical_json(["ticcoop-commit-v1", ceremony, participant,
    reveal]))``.
@@ -38,6 +39,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ticcoop.methods import digests
 from ticcoop.methods.strata import Rate, StratumKey
 
 __all__ = [
@@ -104,9 +106,14 @@ def canonical_json(value: JsonValue) -> str:
     return "".join(parts)
 
 
-def snapshot_hash(value: JsonValue) -> str:
-    """``SHA256_hex(UTF8(canonical_json(value)))``."""
-    return _sha256_hex(canonical_json(value))
+def snapshot_hash(value: JsonValue, algorithm: str = "sha256") -> str:
+    """``SHA256_hex(UTF8(canonical_json(value)))``; with "sm3": ``"sm3:" + SM3_hex(...)``.
+
+    The written digest form of :mod:`ticcoop.methods.digests` (bare hex is SHA-256).
+    """
+    if algorithm == "sha256":
+        return _sha256_hex(canonical_json(value))
+    return digests.digest(algorithm, canonical_json(value).encode("utf-8"))
 
 
 def strata_snapshot(
@@ -236,8 +243,12 @@ def combine_seed(
 ) -> CeremonyResult:
     """Check every reveal against its commit and derive the seed (module docstring, step 4)."""
     _check_label("ceremony", ceremony)
-    if len(snapshot) != 64 or any(c not in "0123456789abcdef" for c in snapshot):
-        raise SeedInputError(f"snapshot must be 64 lower-case hex digits, got {snapshot!r}")
+    try:
+        digests.split(snapshot)
+    except digests.DigestFormatError:
+        raise SeedInputError(
+            f"snapshot must be 64 lower-case hex digits (SHA-256) or sm3:<64 hex>, got {snapshot!r}"
+        ) from None
     if not commits:
         raise SeedInputError("no commits: at least one participant must commit")
     unknown = sorted(set(reveals) - set(commits))

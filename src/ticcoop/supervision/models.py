@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ticcoop.digesting import digest_field
+from ticcoop.evidence import EvidenceFileBase
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution, RiskClass
 
@@ -112,7 +114,7 @@ class TargetImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     file_name = models.CharField(_("文件"), max_length=256)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = digest_field(_("文件摘要（SHA-256 或 SM3）"))
     rows = models.PositiveIntegerField(_("行数"))
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
@@ -244,7 +246,7 @@ class Batch(models.Model):
     targets_csv = models.BinaryField(_("检查对象快照"), default=b"", editable=False)
     inspectors_csv = models.BinaryField(_("检查人员快照"), default=b"", editable=False)
     snapshot_document = models.TextField(_("快照文件"), blank=True, editable=False)
-    snapshot_sha256 = models.CharField(_("快照哈希"), max_length=64, blank=True, editable=False)
+    snapshot_sha256 = digest_field(_("快照哈希"), blank=True, editable=False)
     frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
     # The freeze check (docs/methods/feasibility.md): its JSON report, the last refusal
     # shown to the regulator, and a recorded decision to freeze anyway (published).
@@ -378,7 +380,7 @@ class Draw(models.Model):
     batch = models.OneToOneField(Batch, on_delete=models.PROTECT, related_name="draw")
     ceremony = models.OneToOneField(Ceremony, on_delete=models.PROTECT, related_name="draw")
     manifest = models.BinaryField(_("抽取清单"), editable=False)
-    manifest_sha256 = models.CharField(_("清单哈希"), max_length=64)
+    manifest_sha256 = digest_field(_("清单哈希"))
     published_at = models.DateTimeField(_("公示时间"))
 
     class Meta:
@@ -514,14 +516,12 @@ class TaskResult(models.Model):
         return f"{self.task} v{self.version}: {self.get_result_display()}"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(EvidenceFileBase):
     region_path = "task__region"
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="supervision/evidence/%Y/%m/")
-    name = models.CharField(_("文件名"), max_length=256)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    name = models.CharField(_("文件名"), max_length=256)  # as before the shared base: 256
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

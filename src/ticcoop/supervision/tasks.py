@@ -37,6 +37,6 @@ def targets_import(job: Job, context: JobContext) -> dict[str, Any]:
     context.set_done(record.rows)
     return {
         "title": _("检查对象名录导入"),
-        "message": _("已导入 %(rows)d 个检查对象（SHA-256 %(sha)s）")
+        "message": _("已导入 %(rows)d 个检查对象（文件摘要 %(sha)s）")
         % {"rows": record.rows, "sha": record.sha256},
     }

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ticcoop.assessments.models import CriteriaClause, Severity
+from ticcoop.digesting import digest_field
+from ticcoop.evidence import EvidenceFileBase
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution
 
@@ -70,7 +72,7 @@ class Campaign(models.Model):
         _("状态"), max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
     seed = models.CharField(_("公开随机种子"), max_length=128, blank=True)
-    snapshot = models.CharField(_("输入快照哈希"), max_length=64, blank=True)
+    snapshot = digest_field(_("输入快照哈希"), blank=True)
     candidate = models.CharField(_("选中的轮换方案"), max_length=512, blank=True)
     candidate_ticket = models.CharField(_("方案签号"), max_length=96, blank=True)
     candidate_position = models.PositiveIntegerField(_("方案序位"), null=True, blank=True)
@@ -313,8 +315,8 @@ class FindingRectification(models.Model):
         return f"{self.finding} · {self.get_decision_display()}"
 
 
-class FindingFile(models.Model):
-    """Evidence of a finding (inspectors) or of its rectification (institution), with SHA-256."""
+class FindingFile(EvidenceFileBase):
+    """Evidence of a finding (inspectors) or of its rectification (institution), with its digest."""
 
     region_path = "finding__target__pair__inspecting"
 
@@ -330,9 +332,6 @@ class FindingFile(models.Model):
         verbose_name=_("整改"),
     )
     file = models.FileField(_("文件"), upload_to="inspections/findings/%Y/%m/")
-    name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -345,6 +344,3 @@ class FindingFile(models.Model):
         ordering = ["pk"]
         verbose_name = _("问题证据文件")
         verbose_name_plural = _("问题证据文件")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.sha256[:12]}…)"

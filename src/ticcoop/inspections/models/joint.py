@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ticcoop.evidence import EvidenceFileBase
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution
 
@@ -145,16 +146,13 @@ class JointTaskNote(models.Model):
         return self.text[:40]
 
 
-class JointTaskFile(models.Model):
+class JointTaskFile(EvidenceFileBase):
     region_path = "task__lead_region"
 
     task = models.ForeignKey(
         JointTask, on_delete=models.CASCADE, related_name="files", verbose_name=_("任务")
     )
     file = models.FileField(_("文件"), upload_to="inspections/joint/%Y/%m/")
-    name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -167,9 +165,6 @@ class JointTaskFile(models.Model):
         ordering = ["task", "pk"]
         verbose_name = _("联合检查文件")
         verbose_name_plural = _("联合检查文件")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.sha256[:12]}…)"
 
 
 class CaseHandover(models.Model):

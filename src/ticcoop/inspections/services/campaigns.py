@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ticcoop import events
 from ticcoop.accounts.audit import audit_as
+from ticcoop.digesting import current_algorithm
 from ticcoop.inspections.models import (
     Campaign,
     CampaignPair,
@@ -150,7 +151,8 @@ def draw_campaign(actor: Any, campaign: Campaign, seed: str = "") -> Campaign:
     recent = _recent_targets(campaign)
     populations = {code: eligible_codes(campaign, region) for code, region in regions.items()}
     inspectors = {code: _inspectors(campaign, region, recent) for code, region in regions.items()}
-    campaign.snapshot = snapshot_hash(_snapshot(campaign, previous, populations, inspectors))
+    document = _snapshot(campaign, previous, populations, inspectors)
+    campaign.snapshot = snapshot_hash(document, current_algorithm())
     with audit_as(actor):
         pairs = {
             (a, b): CampaignPair.objects.create(

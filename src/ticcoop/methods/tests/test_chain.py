@@ -12,9 +12,11 @@ from ticcoop.methods.chain import (
     changed_fields,
     fast_canonical_json,
     jsonable,
+    link_algorithm,
     link_hash,
     payload_json,
 )
+from ticcoop.methods.digests import hexdigest
 from ticcoop.methods.seed import SeedInputError, canonical_json
 
 
@@ -84,3 +86,21 @@ def test_keys_sorted_by_utf16_code_units() -> None:
     # U+FF08 sorts after U+1F600 in UTF-16 (0xFF08 > 0xD83D), before it by code point
     value = {"\uff08": 1, "\U0001f600": 2}
     assert fast_canonical_json(value) == canonical_json(value) == '{"\U0001f600":2,"\uff08":1}'
+
+
+def test_sm3_links_name_their_algorithm_and_sha256_links_are_unchanged() -> None:
+    payload = payload_json({"id": 1, "pdf": b"%PDF-1.7"}, "sm3")
+    assert '"pdf":"sm3:' in payload
+    assert '"pdf":"sha256:' in payload_json({"id": 1, "pdf": b"%PDF-1.7"})
+    sha = link_hash(1, GENESIS, "proficiency.report", "1", payload)
+    sm3 = link_hash(1, GENESIS, "proficiency.report", "1", payload, "sm3")
+    assert len(sha) == 64 and link_algorithm(sha) == "sha256"
+    assert sm3.startswith("sm3:") and link_algorithm(sm3) == "sm3"
+    document = {"label": "ticcoop-chain-v1", "seq": 1, "prev": GENESIS}
+    document |= {"table": "proficiency.report", "key": "1", "payload": payload}
+    assert sha == hexdigest("sha256", canonical_json(document).encode())  # the v1 formula
+    document["digest"] = "sm3"
+    assert sm3 == "sm3:" + hexdigest("sm3", canonical_json(document).encode())
+    # a chain across a switch: the next link hashes the prefixed hash as its prev
+    after = link_hash(2, sm3, "proficiency.report", "1", "null")
+    assert after != link_hash(2, sm3.removeprefix("sm3:"), "proficiency.report", "1", "null")

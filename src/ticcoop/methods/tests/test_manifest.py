@@ -11,12 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ticcoop.cli.draw_verify import main as verify_main
-from ticcoop.methods import signing
+from ticcoop.methods import digests, signing
 from ticcoop.methods.manifest import (
     CeremonyRecord,
     DrawParameters,
     build_manifest,
     fast_canonical_json,
+    manifest_digest,
     parse_manifest,
     serialise_manifest,
     sign_manifest,
@@ -199,3 +200,44 @@ def test_fast_canonical_json_equals_the_reference(value: JsonValue) -> None:
     except SeedInputError:
         return
     assert fast_canonical_json(value) == expected
+
+
+def _published_sm3() -> bytes:
+    manifest = build_manifest(
+        batch={"id": "B1", "title": "测试批次"},
+        targets_csv=TARGETS_CSV,
+        inspectors_csv=INSPECTORS_CSV,
+        params=PARAMS,
+        ceremony=_ceremony(),
+        digest_algorithm="sm3",
+    )
+    signed = sign_manifest(manifest, lambda f: signing.sign_payload(f, KEY.private_key, KEY.kid))
+    return serialise_manifest(signed)
+
+
+def test_an_sm3_manifest_names_its_algorithm_and_verifies() -> None:
+    data = _published_sm3()
+    assert verify_manifest(data, TARGETS_CSV, INSPECTORS_CSV, KEYS) == []
+    document = parse_manifest(data)
+    snapshot = document["snapshot"]
+    assert snapshot["sha256"] == snapshot_hash(snapshot["document"], "sm3")
+    assert snapshot["sha256"].startswith("sm3:")
+    inner = snapshot["document"]
+    assert inner["targets_csv_sha256"] == digests.digest("sm3", TARGETS_CSV)
+    assert inner["strata_sha256"].startswith("sm3:")
+    signed = signing.verify_payload(document["signature"], KEYS).fields
+    assert signed["sha256"] == manifest_digest(document)
+    assert str(signed["sha256"]).startswith("sm3:")
+    # the seed method stays SHA-256 (docs/methods/manifest.md §8); its input holds the SM3 hash
+    assert snapshot["sha256"] in document["ceremony"]["seed_input"]
+    assert len(document["ceremony"]["seed"]) == 64
+    # a changed byte of an input file is found with the manifest's own algorithm
+    problems = verify_manifest(data, TARGETS_CSV + b"\n", INSPECTORS_CSV, KEYS)
+    assert problems and "targets_csv_sha256" in problems[0] and "sm3:" in problems[0]
+
+
+def test_an_sm3_manifest_relabelled_as_sha256_is_refused() -> None:
+    document = parse_manifest(_published_sm3())
+    document["snapshot"]["sha256"] = document["snapshot"]["sha256"].removeprefix("sm3:")
+    problems = verify_manifest(document, TARGETS_CSV, INSPECTORS_CSV, KEYS)
+    assert problems and problems[0].startswith("$.signature")

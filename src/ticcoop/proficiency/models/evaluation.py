@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ticcoop.digesting import digest_field
 from ticcoop.proficiency.models.schemes import Measurand, Participant, Round
 
 
@@ -257,7 +258,7 @@ class Report(models.Model):
     round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="report")
     run = models.ForeignKey(EvaluationRun, on_delete=models.PROTECT)
     pdf = models.BinaryField(_("PDF"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = digest_field(_("文件摘要（SHA-256 或 SM3）"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.audit.chain import append_records
+from ticcoop.digesting import record_digest
 from ticcoop.methods.iso13528 import StatisticsInputError
 from ticcoop.proficiency.compute import evaluate_measurand
 from ticcoop.proficiency.models import (
@@ -255,6 +255,4 @@ def store_report(actor: Any, round_: Round) -> Report:
         raise ValidationError(_("报告只在发布后生成"))
     pdf = round_report_pdf(run)
     with audit_as(actor):
-        return Report.objects.create(
-            round=round_, run=run, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
-        )
+        return Report.objects.create(round=round_, run=run, pdf=pdf, sha256=record_digest(pdf))

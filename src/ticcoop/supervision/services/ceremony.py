@@ -9,13 +9,13 @@ started); a reveal that does not open its commit is refused and counted publicly
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import regulators_of
+from ticcoop.methods import digests, manifest_files
 from ticcoop.methods import manifest as mf
-from ticcoop.methods import manifest_files
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
 from ticcoop.notices.services import notify_all
 from ticcoop.registry.models import Expert, Institution
@@ -136,13 +136,14 @@ def _freeze(
     targets_csv = manifest_files.write_targets_csv(rows)
     inspectors_csv = manifest_files.write_inspectors_csv(inspectors)
     try:
-        document = mf.snapshot_document(targets_csv, inspectors_csv, params)
+        algorithm = settings.TICCOOP_DIGEST_ALGORITHM
+        document = mf.snapshot_document(targets_csv, inspectors_csv, params, algorithm)
     except (manifest_files.ManifestInputError, ValueError) as exc:
         raise invalid("plan", str(exc)) from exc
     with audit_as(actor):
         batch.targets_csv, batch.inspectors_csv = targets_csv, inspectors_csv
         batch.snapshot_document = canonical_json(document)
-        batch.snapshot_sha256 = hashlib.sha256(batch.snapshot_document.encode()).hexdigest()
+        batch.snapshot_sha256 = digests.digest(algorithm, batch.snapshot_document.encode())
         batch.feasibility = canonical_json(report.as_json())
         if relaxation:
             batch.relaxation, batch.relaxed_by = relaxation, actor
@@ -360,19 +361,21 @@ def batch_document(batch: Batch) -> dict[str, Any]:
 
 def _publish_draw(batch: Batch, ceremony: Ceremony, record: mf.CeremonyRecord) -> Draw:
     params = mf.parameters_of(json.loads(batch.snapshot_document))
+    algorithm = digests.algorithm_of(batch.snapshot_sha256)  # the one the batch was frozen with
     manifest = mf.build_manifest(
         batch=batch_document(batch),
         targets_csv=bytes(batch.targets_csv),
         inspectors_csv=bytes(batch.inspectors_csv),
         params=params,
         ceremony=record,
+        digest_algorithm=algorithm,
     )
     data = mf.serialise_manifest(mf.sign_manifest(manifest, sign_manifest_fields))
     draw = Draw(
         batch=batch,
         ceremony=ceremony,
         manifest=data,
-        manifest_sha256=hashlib.sha256(data).hexdigest(),
+        manifest_sha256=digests.digest(algorithm, data),
         published_at=timezone.now(),
     )
     draw.save()

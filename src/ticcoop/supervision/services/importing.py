@@ -17,7 +17,6 @@ transaction); PostgreSQL gets ``COPY`` (psycopg 3) into a temporary table and on
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from operator import gt
 from typing import Any
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import writable_region_ids
 from ticcoop.audit.services import RowChange, log_rows
+from ticcoop.digesting import RecordDigest
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
 from ticcoop.supervision.models import Target, TargetImport, TargetStatus
@@ -162,7 +162,7 @@ def import_targets(
     regions = _allowed_regions(actor)
     all_regions = set(Region.objects.values_list("code", flat=True))
     institution_codes = set(Institution.objects.values_list("credit_code", flat=True))
-    digest = hashlib.sha256()
+    digest = RecordDigest()
     reader = csv_rows(_lines(stream, digest))  # a refused row: ValidationError naming its line
     errors: list[str] = []
     seen: dict[str, int] = {}
@@ -201,7 +201,7 @@ def import_targets(
         write(pending)
         count = write.count
         record = TargetImport.objects.create(
-            imported_by=actor, file_name=file_name[:256], sha256=digest.hexdigest(), rows=count
+            imported_by=actor, file_name=file_name[:256], sha256=digest.written(), rows=count
         )
     return record
 

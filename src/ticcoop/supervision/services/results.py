@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import IO, Any
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import access_region_write
+from ticcoop.digesting import RecordDigest
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.registry.models import RiskClass
 from ticcoop.registry.services import raise_risk_class
@@ -124,11 +124,12 @@ def _apply_risk_rule(actor: Any, result: TaskResult) -> None:
 
 @transaction.atomic
 def add_evidence(actor: Any, task: Task, name: str, content: IO[bytes]) -> EvidenceFile:
-    """Store an evidence file with its SHA-256 (hashing while reading, in chunks)."""
+    """Store an evidence file with its digest (hashing while reading, in chunks; the
+    deployment's algorithm, ticcoop.digesting)."""
     access_region_write(actor, task)
     if task.status == TaskStatus.SUPERSEDED:
         raise invalid("task", _("该任务已因重新抽取作废"))
-    digest, size, chunks = hashlib.sha256(), 0, []
+    digest, size, chunks = RecordDigest(), 0, []
     while chunk := content.read(1 << 16):
         digest.update(chunk)
         size += len(chunk)
@@ -139,7 +140,7 @@ def add_evidence(actor: Any, task: Task, name: str, content: IO[bytes]) -> Evide
         raise invalid("file", _("文件为空"))
     check_type(name, b"".join(chunks), EVIDENCE_TYPES, field="file")
     record = EvidenceFile(
-        task=task, name=name[:256], sha256=digest.hexdigest(), size=size, uploaded_by=actor
+        task=task, name=name[:256], sha256=digest.written(), size=size, uploaded_by=actor
     )
     with audit_as(actor):
         record.file.save(name, ContentFile(b"".join(chunks)), save=False)

@@ -13,6 +13,8 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from ticcoop.methods import digests
+
 register = template.Library()
 
 # Status values of every model (TextChoices values) → one tone. Unknown values are neutral.
@@ -132,3 +134,13 @@ def control(field: forms.BoundField) -> SafeString:
 @register.filter
 def is_check(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def digest_name(recorded: Any) -> str:
+    """The algorithm a written digest names, as printed: "SM3" or "SHA-256" (methods.digests)."""
+    try:
+        algorithm = digests.algorithm_of(str(recorded))
+    except digests.DigestFormatError:
+        return "SHA-256"  # every digest from before the prefix existed
+    return "SM3" if algorithm == "sm3" else "SHA-256"

@@ -48,4 +48,4 @@ class Command(BaseCommand):
             except UnicodeDecodeError as exc:
                 raise CommandError(f"文件不是 UTF-8 编码（字节 {exc.start}）") from exc
             progress.update(task, total=record.rows, completed=record.rows)
-        self.stdout.write(f"已导入 {record.rows} 个检查对象（SHA-256 {record.sha256}）")
+        self.stdout.write(f"已导入 {record.rows} 个检查对象（文件摘要 {record.sha256}）")
