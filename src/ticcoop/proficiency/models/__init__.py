@@ -4,7 +4,8 @@ A scheme is organised by one region (``organising_region``); institutions of eve
 part. Evaluations store every input and output of the ISO 13528 statistics and become
 immutable once the round's report is published.
 
-The models live in four modules (``schemes``, ``evaluation``, ``followup``, ``receipts``);
+The models live in five modules (``schemes``, ``evaluation``, ``followup``, ``receipts``,
+``reports``);
 everything is re-exported here so ``ticcoop.proficiency.models.X`` keeps working.
 """
 
@@ -17,13 +18,20 @@ from ticcoop.proficiency.models.evaluation import (
     ItemCheck,
     MeasurandEvaluation,
     Performance,
-    Report,
     Result,
     ResultSource,
     Score,
 )
 from ticcoop.proficiency.models.followup import ActionStatus, CorrectiveAction
 from ticcoop.proficiency.models.receipts import SubmissionReceipt
+from ticcoop.proficiency.models.reports import (
+    PARTICULAR_FIELDS,
+    ParticipantLetter,
+    ParticipationCertificate,
+    Report,
+    ReportLayout,
+    ReportParticulars,
+)
 from ticcoop.proficiency.models.schemes import (
     AssignedValueMethod,
     CensorRule,
@@ -39,6 +47,11 @@ from ticcoop.proficiency.models.schemes import (
 )
 
 __all__ = [
+    "PARTICULAR_FIELDS",
+    "ParticipantLetter",
+    "ParticipationCertificate",
+    "ReportLayout",
+    "ReportParticulars",
     "ActionStatus",
     "AssignedValueMethod",
     "CensorRule",
