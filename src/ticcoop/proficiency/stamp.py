@@ -13,7 +13,7 @@ import io
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -41,16 +41,14 @@ def _overlay(word: str, line: str, width: float, height: float) -> bytes:
 
 def stamp_superseded(pdf: bytes, word: str, line: str) -> bytes:
     """``pdf`` with ``word`` diagonally and ``line`` at the top of every page."""
-    reader = PdfReader(io.BytesIO(pdf))
-    overlays: dict[tuple[float, float], object] = {}
-    writer = PdfWriter()
-    for page in reader.pages:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    overlays: dict[tuple[float, float], PageObject] = {}
+    for page in writer.pages:
         size = (float(page.mediabox.width), float(page.mediabox.height))
         if size not in overlays:
             overlay = _overlay(word, line, *(size if all(size) else A4))
             overlays[size] = PdfReader(io.BytesIO(overlay)).pages[0]
-        page.merge_page(overlays[size])  # type: ignore[arg-type]
-        writer.add_page(page)
+        page.merge_page(overlays[size])
     writer.add_metadata({"/Subject": line})
     out = io.BytesIO()
     writer.write(out)
