@@ -174,9 +174,7 @@ def _identity(run: EvaluationRun, meta: ReportMeta) -> list[Flowable]:
 def _items(run: EvaluationRun, evaluations: list[MeasurandEvaluation], meta: ReportMeta) -> list:
     """2. Description of the proficiency test items (7.4.2 f)."""
     described = meta.get("items_description") or UNSPECIFIED
-    rows = [
-        [e.measurand.name, e.measurand.unit, str(e.measurand.decimals)] for e in evaluations
-    ]
+    rows = [[e.measurand.name, e.measurand.unit, str(e.measurand.decimals)] for e in evaluations]
     return [
         Paragraph("2 能力验证物品描述", H2),
         para(described, BODY),
@@ -415,7 +413,7 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
             super().__init__(*args, **kwargs)
             self._kept: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        def showPage(self) -> None:
             self._kept.append(dict(self.__dict__))
             self._startPage()
 

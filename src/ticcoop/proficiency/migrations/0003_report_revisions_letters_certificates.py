@@ -15,141 +15,218 @@ def number_stored_reports(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proficiency', '0002_submission_receipts'),
+        ("proficiency", "0002_submission_receipts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ParticipantLetter',
+            name="ParticipantLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pdf', models.BinaryField(verbose_name='PDF')),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pdf", models.BinaryField(verbose_name="PDF")),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '结果通知书',
-                'verbose_name_plural': '结果通知书',
+                "verbose_name": "结果通知书",
+                "verbose_name_plural": "结果通知书",
             },
         ),
         migrations.CreateModel(
-            name='ParticipationCertificate',
+            name="ParticipationCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=64, unique=True, verbose_name='证明编号')),
-                ('issued_at', models.DateTimeField(verbose_name='签发时间')),
-                ('content', models.TextField(verbose_name='证明内容（规范化）')),
-                ('digest', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('token', models.TextField(verbose_name='签名令牌')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=64, unique=True, verbose_name="证明编号")),
+                ("issued_at", models.DateTimeField(verbose_name="签发时间")),
+                ("content", models.TextField(verbose_name="证明内容（规范化）")),
+                ("digest", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("token", models.TextField(verbose_name="签名令牌")),
             ],
             options={
-                'verbose_name': '能力验证参加证明',
-                'verbose_name_plural': '能力验证参加证明',
+                "verbose_name": "能力验证参加证明",
+                "verbose_name_plural": "能力验证参加证明",
             },
         ),
         migrations.CreateModel(
-            name='ReportParticulars',
+            name="ReportParticulars",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('coordinator', models.CharField(blank=True, max_length=64, verbose_name='能力验证协调者')),
-                ('signatory', models.CharField(blank=True, max_length=64, verbose_name='报告授权签字人')),
-                ('signatory_title', models.CharField(blank=True, max_length=64, verbose_name='签字人职务')),
-                ('items_description', models.TextField(blank=True, verbose_name='能力验证物品描述')),
-                ('traceability', models.TextField(blank=True, verbose_name='指定值的计量溯源性')),
-                ('comments', models.TextField(blank=True, verbose_name='意见和建议')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "coordinator",
+                    models.CharField(blank=True, max_length=64, verbose_name="能力验证协调者"),
+                ),
+                (
+                    "signatory",
+                    models.CharField(blank=True, max_length=64, verbose_name="报告授权签字人"),
+                ),
+                (
+                    "signatory_title",
+                    models.CharField(blank=True, max_length=64, verbose_name="签字人职务"),
+                ),
+                (
+                    "items_description",
+                    models.TextField(blank=True, verbose_name="能力验证物品描述"),
+                ),
+                ("traceability", models.TextField(blank=True, verbose_name="指定值的计量溯源性")),
+                ("comments", models.TextField(blank=True, verbose_name="意见和建议")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '报告人员与说明',
-                'verbose_name_plural': '报告人员与说明',
+                "verbose_name": "报告人员与说明",
+                "verbose_name_plural": "报告人员与说明",
             },
         ),
         migrations.AlterModelOptions(
-            name='report',
-            options={'ordering': ['round', '-revision'], 'verbose_name': '能力验证报告', 'verbose_name_plural': '能力验证报告'},
+            name="report",
+            options={
+                "ordering": ["round", "-revision"],
+                "verbose_name": "能力验证报告",
+                "verbose_name_plural": "能力验证报告",
+            },
         ),
         migrations.AddField(
-            model_name='report',
-            name='issued_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="report",
+            name="issued_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='layout',
-            field=models.CharField(choices=[('legacy', '旧版（发布时附全部结果通知书）'), ('17043', 'ISO/IEC 17043:2023 7.4')], default='legacy', max_length=8, verbose_name='版式'),
+            model_name="report",
+            name="layout",
+            field=models.CharField(
+                choices=[
+                    ("legacy", "旧版（发布时附全部结果通知书）"),
+                    ("17043", "ISO/IEC 17043:2023 7.4"),
+                ],
+                default="legacy",
+                max_length=8,
+                verbose_name="版式",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='number',
-            field=models.CharField(default='', max_length=48, verbose_name='报告编号'),
+            model_name="report",
+            name="number",
+            field=models.CharField(default="", max_length=48, verbose_name="报告编号"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='particulars',
-            field=models.JSONField(blank=True, default=dict, verbose_name='报告人员与说明'),
+            model_name="report",
+            name="particulars",
+            field=models.JSONField(blank=True, default=dict, verbose_name="报告人员与说明"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='reason',
-            field=models.CharField(blank=True, default='', max_length=256, verbose_name='修订理由'),
+            model_name="report",
+            name="reason",
+            field=models.CharField(blank=True, default="", max_length=256, verbose_name="修订理由"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='revision',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='修订号'),
+            model_name="report",
+            name="revision",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="修订号"),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='签发时间'),
+            model_name="report",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="签发时间"),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='proficiency.round'),
+            model_name="report",
+            name="round",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reports",
+                to="proficiency.round",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('round', 'revision'), name='pt_report_revision'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                fields=("round", "revision"), name="pt_report_revision"
+            ),
         ),
         migrations.AddField(
-            model_name='participantletter',
-            name='participant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='proficiency.participant', verbose_name='参加者'),
+            model_name="participantletter",
+            name="participant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="letters",
+                to="proficiency.participant",
+                verbose_name="参加者",
+            ),
         ),
         migrations.AddField(
-            model_name='participantletter',
-            name='run',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='proficiency.evaluationrun'),
+            model_name="participantletter",
+            name="run",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="letters",
+                to="proficiency.evaluationrun",
+            ),
         ),
         migrations.AddField(
-            model_name='participationcertificate',
-            name='participant',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='proficiency.participant', verbose_name='参加者'),
+            model_name="participationcertificate",
+            name="participant",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="certificate",
+                to="proficiency.participant",
+                verbose_name="参加者",
+            ),
         ),
         migrations.AddField(
-            model_name='reportparticulars',
-            name='round',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='particulars', to='proficiency.round'),
+            model_name="reportparticulars",
+            name="round",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="particulars",
+                to="proficiency.round",
+            ),
         ),
         migrations.AddField(
-            model_name='reportparticulars',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL),
+            model_name="reportparticulars",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participantletter',
-            constraint=models.UniqueConstraint(fields=('run', 'participant'), name='pt_letter_once'),
+            model_name="participantletter",
+            constraint=models.UniqueConstraint(
+                fields=("run", "participant"), name="pt_letter_once"
+            ),
         ),
         migrations.RunPython(number_stored_reports, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="report",
             name="layout",
             field=models.CharField(
-                choices=[("legacy", "旧版（发布时附全部结果通知书）"), ("17043", "ISO/IEC 17043:2023 7.4")],
+                choices=[
+                    ("legacy", "旧版（发布时附全部结果通知书）"),
+                    ("17043", "ISO/IEC 17043:2023 7.4"),
+                ],
                 default="17043",
                 max_length=8,
                 verbose_name="版式",

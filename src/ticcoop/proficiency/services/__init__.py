@@ -5,6 +5,7 @@ from __future__ import annotations
 from ticcoop.proficiency.services.checks import decide_item_check, record_item_check
 from ticcoop.proficiency.services.enrolment import enrol
 from ticcoop.proficiency.services.evaluation import evaluate_round, publish_round
+from ticcoop.proficiency.services.followup import answer_action, apply_risk_rule, close_action
 from ticcoop.proficiency.services.reports import (
     correct_report,
     issue_participation_certificate,
@@ -13,7 +14,6 @@ from ticcoop.proficiency.services.reports import (
     store_letters,
     store_report,
 )
-from ticcoop.proficiency.services.followup import answer_action, apply_risk_rule, close_action
 from ticcoop.proficiency.services.results import Entry, submit_results, upload_results
 from ticcoop.proficiency.services.rounds import (
     close_results,

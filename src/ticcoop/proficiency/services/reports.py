@@ -205,7 +205,9 @@ def certificate_content(participant: Participant, report: Report, issued: dateti
 
 
 @transaction.atomic
-def issue_participation_certificate(actor: Any, participant: Participant) -> ParticipationCertificate:
+def issue_participation_certificate(
+    actor: Any, participant: Participant
+) -> ParticipationCertificate:
     """The participant's 参加证明 (issued once, after the report is published)."""
     existing = ParticipationCertificate.objects.filter(participant=participant).first()
     if existing is not None:

@@ -121,7 +121,7 @@ def test_correction_page_and_api(published: tuple[Round, Any]) -> None:
 
 
 def test_legacy_reports_get_a_new_revision_once(published: tuple[Round, Any]) -> None:
-    rnd, actor = published
+    rnd, _actor = published
     report = Report.objects.get(round=rnd)
     # a report stored before revisions existed (as migration 0003 leaves it): other round
     other, other_actor = pf.closed_round()
@@ -188,7 +188,7 @@ def test_participation_certificate_is_private_and_verifies_offline(
     path.write_bytes(pdf.content)
     assert verify_certificate.main([str(path), "--keys", str(keys)]) == 0
     assert certificate.digest in capsys.readouterr().out
-    prefix, kid, payload, signature = certificate.token.split(".")
+    _prefix, _kid, payload, _signature = certificate.token.split(".")
     changed = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1]
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(pdf.content.replace(payload.encode(), changed.encode()))

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 
 from ticcoop.proficiency import queries, services
 from ticcoop.proficiency.models import (
-    ParticipantLetter,
     Participant,
+    ParticipantLetter,
     Report,
     ReportParticulars,
     Round,
