@@ -4,17 +4,18 @@ ReportLab's ``Table`` measures, styles and splits every cell as an object: a rou
 1,000 participants × 20 measurands has 160,000 result cells, and ``Table`` spent most of the
 report's time on them (profile in the issue-17 note). ``GridTable`` has one fixed row
 height and fixed column widths, so splitting is arithmetic and drawing is one text object
-and one path per page. Cells are plain text (never markup): nothing a user typed is
+and one path per page (the text operators written directly, see ``draw``). Cells are plain text (never markup): nothing a user typed is
 interpreted; text wider than its column is cut to fit, so callers give enough width.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable
 
 from ticcoop.pdfs import FONT
@@ -22,9 +23,17 @@ from ticcoop.pdfs import FONT
 PADDING = 2.5
 
 
+@lru_cache(maxsize=65536)
+def _encoded(value: str) -> str:
+    """The PDF string operand of ``value`` in the CID font (UTF-16BE, escaped); the same
+    figures and labels recur thousands of times in a large round."""
+    return str(getFont(FONT).formatForPdf(value))
+
+
 def _fit(value: str, width: float, size: float) -> str:
-    """``value`` cut (with …) to ``width`` points; ASCII-only text is measured exactly."""
-    if stringWidth(value, FONT, size) <= width:
+    """``value`` cut (with …) to ``width`` points. No glyph of the font is wider than one
+    em, so a short value is not measured at all."""
+    if len(value) * size <= width or stringWidth(value, FONT, size) <= width:
         return value
     while value and stringWidth(value + "…", FONT, size) > width:
         value = value[:-1]
@@ -83,17 +92,21 @@ class GridTable(Flowable):
             path.lineTo(x, total)
         canvas.drawPath(path, stroke=1, fill=0)
         canvas.setFillColor(colors.black)
-        text = canvas.beginText()
-        text.setFont(FONT, self.size)
+        canvas.setFont(FONT, self.size)  # registers the font with the document
+        # One text object whose cells are placed with Tm: the same operators ReportLab's
+        # textOut writes for this (non-subsetted CID) font, without its per-call overhead.
+        name = canvas._doc.getInternalFontName(FONT)
+        ops = ["BT", f"{name} {self.size:g} Tf"]
         baseline = (h - self.size) / 2 + self.size * 0.2
         for r, row in enumerate([self.header, *self.rows]):
             y = total - (r + 1) * h + baseline
-            x = 0.0
+            x = PADDING
             for value, w in zip(row, self.widths, strict=True):
                 cell = "" if value is None else str(value)
                 if cell:
-                    text.setTextOrigin(x + PADDING, y)
-                    text.textOut(_fit(cell, w - 2 * PADDING, self.size))
+                    cell = _fit(cell, w - 2 * PADDING, self.size)
+                    ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm ({_encoded(cell)}) Tj")
                 x += w
-        canvas.drawText(text)
+        ops.append("ET")
+        canvas._code.append("\n".join(ops))
         canvas.restoreState()

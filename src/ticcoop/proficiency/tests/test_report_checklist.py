@@ -72,6 +72,8 @@ def test_every_checklist_item_is_in_the_report(published_report: Report) -> None
         assert f"第{number}页共{total}页" in re.sub(r"\s+", "", page)
     assert "结果通知书·" not in text and "贵单位参加了" not in text  # no letter page
     assert "样品1：10、10.1" in text  # the homogeneity data themselves
+    codes = list(published_report.round.participants.values_list("code", flat=True))
+    assert all(code in text for code in codes)  # every result row, by code
 
 
 def test_a_marker_that_is_not_in_the_report_fails(published_report: Report) -> None:
