@@ -4,8 +4,9 @@ ReportLab's ``Table`` measures, styles and splits every cell as an object: a rou
 1,000 participants × 20 measurands has 160,000 result cells, and ``Table`` spent most of the
 report's time on them (profile in the issue-17 note). ``GridTable`` has one fixed row
 height and fixed column widths, so splitting is arithmetic and drawing is one text object
-and one path per page (the text operators written directly, see ``draw``). Cells are plain text (never markup): nothing a user typed is
-interpreted; text wider than its column is cut to fit, so callers give enough width.
+and one path per page (the text operators written directly, see ``draw``). Cells are plain
+text (never markup): nothing a user typed is interpreted; text wider than its column is cut
+to fit, so callers give enough width.
 """
 
 from __future__ import annotations
