@@ -31,6 +31,7 @@ RUN_ENV = DEBUG=0 PLAIN_HTTP=1 SECRET_KEY="$$(cat $(SECRET_FILE))"
 
 run: $(STAMP) $(SECRET_FILE)
 	$(RUN_ENV) $(BIN)/ticcoop migrate --noinput -v0
+	$(RUN_ENV) $(BIN)/ticcoop reissue-pt-reports -v0
 	$(RUN_ENV) $(BIN)/ticcoop collectstatic --noinput -v0
 	$(RUN_ENV) $(BIN)/ticcoop demo-data --if-empty
 	@echo "ticcoop: http://$(HOST):$(PORT)/ and one job consumer ($(CONSUMER_WORKERS) threads); Ctrl-C stops both"

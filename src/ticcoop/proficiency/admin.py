@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, RegionScopedAdmin
+from ticcoop.accounts.admin_scoping import ReadOnlyAdmin, ReadOnlyScopedAdmin, RegionScopedAdmin
 from ticcoop.proficiency import services
 from ticcoop.proficiency.models import (
     CorrectiveAction,
@@ -25,8 +25,11 @@ from ticcoop.proficiency.models import (
     Measurand,
     MeasurandEvaluation,
     Participant,
+    ParticipantLetter,
+    ParticipationCertificate,
     ReferenceValue,
     Report,
+    ReportParticulars,
     Result,
     Round,
     Scheme,
@@ -154,9 +157,29 @@ class ScoreAdmin(ReadOnlyAdmin):
 
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
-    list_display = ("round", "sha256", "created_at")
-    search_fields = ("round__code", "sha256")
+    list_display = ("number", "revision", "round", "layout", "reason", "sha256", "created_at")
+    list_filter = ("layout",)
+    search_fields = ("number", "round__code", "sha256")
     exclude = ("pdf",)
+
+
+@admin.register(ParticipantLetter)
+class ParticipantLetterAdmin(ReadOnlyScopedAdmin):
+    list_display = ("participant", "run", "sha256", "created_at")
+    search_fields = ("participant__code", "run__round__code")
+    exclude = ("pdf",)
+
+
+@admin.register(ParticipationCertificate)
+class ParticipationCertificateAdmin(ReadOnlyScopedAdmin):
+    list_display = ("number", "participant", "issued_at", "digest")
+    search_fields = ("number", "participant__code")
+
+
+@admin.register(ReportParticulars)
+class ReportParticularsAdmin(ReadOnlyScopedAdmin):
+    list_display = ("round", "coordinator", "signatory", "updated_at")
+    search_fields = ("round__code", "coordinator", "signatory")
 
 
 @admin.register(CorrectiveAction)

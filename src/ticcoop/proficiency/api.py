@@ -1,12 +1,14 @@
 # No `from __future__ import annotations`: django-ninja reads these annotations at runtime.
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -16,8 +18,10 @@ from ticcoop.proficiency.models import (
     ItemCheck,
     Measurand,
     MeasurandEvaluation,
+    Report,
     Result,
     Round,
+    RoundStatus,
     Scheme,
 )
 from ticcoop.proficiency.schemas import (
@@ -42,7 +46,7 @@ from ticcoop.proficiency.schemas import (
 )
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution
-from ticcoop.schemas import existing
+from ticcoop.schemas import InSchema, existing
 
 router = Router(tags=["proficiency"])
 
@@ -317,3 +321,49 @@ def answer_action(request: HttpRequest, pk: int, body: PtAnswerIn) -> Any:
 def close_action(request: HttpRequest, pk: int) -> Any:
     action = get_object_or_404(queries.actions_for(request.user), pk=pk)
     return action_out(services.close_action(request.user, action))
+
+
+class ReportRevisionOut(Schema):
+    number: str
+    revision: int
+    issued_at: datetime
+    reason: str
+    sha256: str
+    superseded: bool
+    url: str
+
+
+class ReportCorrectionIn(InSchema):
+    reason: str = Field(max_length=256)
+
+
+def revisions_out(round_: Round) -> list[dict[str, Any]]:
+    revisions = list(Report.objects.filter(round=round_).order_by("revision"))
+    latest = revisions[-1].revision if revisions else 0
+    return [
+        {
+            "number": r.number,
+            "revision": r.revision,
+            "issued_at": r.created_at,
+            "reason": r.reason,
+            "sha256": r.sha256,
+            "superseded": r.revision != latest,
+            "url": reverse("pt-report-revision", args=[round_.pk, r.revision]),
+        }
+        for r in revisions
+    ]
+
+
+@router.get("/rounds/{pk}/reports", response=list[ReportRevisionOut])
+def report_revisions(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """The report's revisions (public once published): a superseded one stays listed."""
+    round_ = get_object_or_404(Round, pk=pk, status=RoundStatus.PUBLISHED)
+    return revisions_out(round_)
+
+
+@router.post("/rounds/{pk}/reports", auth=django_auth, response={201: list[ReportRevisionOut]})
+def correct_report(request: HttpRequest, pk: int, body: ReportCorrectionIn) -> Any:
+    """Issue a corrected revision with its reason (the round's provider region only)."""
+    round_ = get_object_or_404(Round, pk=pk)
+    services.correct_report(request.user, round_, body.reason)
+    return Status(201, revisions_out(round_))

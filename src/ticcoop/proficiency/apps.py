@@ -14,9 +14,13 @@ class ProficiencyConfig(AppConfig):
         # the audit trail's diffs.
         from auditlog.registry import auditlog
 
-        from ticcoop.proficiency.models import MeasurandEvaluation, Report
+        from ticcoop.proficiency.models import MeasurandEvaluation, ParticipantLetter, Report
 
-        for model, fields in ((Report, ["pdf"]), (MeasurandEvaluation, ["inputs", "outputs"])):
+        for model, fields in (
+            (Report, ["pdf"]),
+            (ParticipantLetter, ["pdf"]),
+            (MeasurandEvaluation, ["inputs", "outputs"]),
+        ):
             if auditlog.contains(model):
                 auditlog.unregister(model)
             auditlog.register(model, exclude_fields=fields)

@@ -7,7 +7,9 @@ so that a chart never shows empty boxes.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -294,3 +296,25 @@ def report_image(data: ChartData, dpi: int = 110, text: ChartText = ChartText())
     buffer = io.BytesIO()
     fig.savefig(buffer, format="jpeg", dpi=dpi, pil_kwargs={"quality": 88})
     return buffer.getvalue()
+
+
+def evaluation_key(evaluation: Any) -> str:
+    """Names the stored charts of an evaluation: its id and a digest of its outputs (a
+    database rebuilt with the same ids cannot serve an old chart)."""
+    body = json.dumps(evaluation.outputs, sort_keys=True).encode()
+    return f"{evaluation.pk}-{hashlib.sha256(body).hexdigest()[:16]}"
+
+
+def stored_report_image(evaluation: Any) -> bytes:
+    """``report_image`` of a stored evaluation, rendered once and kept in the default storage
+    (``pt-charts/``), so a corrected revision of the report does not draw its charts again."""
+    text = chart_text()
+    font = "cjk" if text.font else "ascii"
+    name = f"pt-charts/{evaluation_key(evaluation)}-report-{font}.jpg"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as stored:
+            return bytes(stored.read())
+    data = ChartData.from_evaluation(evaluation.inputs, evaluation.outputs)
+    body = report_image(data, text=text)
+    default_storage.save(name, ContentFile(body))
+    return body

@@ -1,4 +1,5 @@
-"""Background jobs of proficiency testing: evaluation, and publication with the report PDF.
+"""Background jobs of proficiency testing: evaluation, and publication with the report PDF
+and every participant's letter.
 
 A round of 1,000 participants × 20 measurands takes longer than a web request may; both run
 in one transaction with the job's "done" mark (a crash leaves the round as it was).
@@ -46,10 +47,12 @@ def evaluate(job: Job, context: JobContext) -> dict[str, Any]:
 @job_kind(PT_PUBLISH)
 def publish(job: Job, context: JobContext) -> dict[str, Any]:
     round_ = _round(job)
-    context.set_total(2)
+    context.set_total(3)
     services.publish_round(job.user, round_, render_report=False)
     context.advance()
-    services.store_report(job.user, round_)  # the PDF: the slow part of a large round
+    services.store_report(job.user, round_)  # revision 1 of the report: charts and PDF
+    context.advance()
+    services.store_letters(job.user, round_)  # every participant's private letter
     context.advance()
     return {
         "title": _("能力验证报告发布"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from ticcoop.proficiency import views
-from ticcoop.proficiency.views import mine, provider, workflow
+from ticcoop.proficiency.views import mine, provider, reports, workflow
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.calendar, name="pt-calendar"),
@@ -12,10 +12,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rounds/<int:pk>/enrol/", views.round_enrol, name="pt-round-enrol"),
     path("rounds/<int:pk>/results/", views.round_submit, name="pt-round-submit"),
     path("rounds/<int:pk>/report.pdf", views.report_pdf, name="pt-round-report"),
+    path("rounds/<int:pk>/report/", reports.report_revisions, name="pt-report-revisions"),
+    path(
+        "rounds/<int:pk>/report/<int:revision>.pdf",
+        reports.report_revision_pdf,
+        name="pt-report-revision",
+    ),
     path(
         "rounds/<int:pk>/letters/<str:code>.pdf",
-        views.participant_letter,
+        reports.participant_letter,
         name="pt-participant-letter",
+    ),
+    path(
+        "rounds/<int:pk>/certificates/<str:code>.pdf",
+        reports.participation_certificate,
+        name="pt-participation-certificate",
     ),
     path(
         "rounds/<int:pk>/receipts/<str:code>/<int:number>.pdf",

@@ -5,8 +5,8 @@ part. Evaluations store every input and output of the ISO 13528 statistics and b
 immutable once the round's report is published.
 
 The models live in five modules (``schemes``, ``evaluation``, ``followup``, ``receipts``,
-``workflow``); everything is re-exported here so ``ticcoop.proficiency.models.X`` keeps
-working.
+``workflow``, ``reports``); everything is re-exported here so ``ticcoop.proficiency.models.X``
+keeps working.
 """
 
 from __future__ import annotations
@@ -18,13 +18,20 @@ from ticcoop.proficiency.models.evaluation import (
     ItemCheck,
     MeasurandEvaluation,
     Performance,
-    Report,
     Result,
     ResultSource,
     Score,
 )
 from ticcoop.proficiency.models.followup import ActionStatus, CorrectiveAction
 from ticcoop.proficiency.models.receipts import SubmissionReceipt
+from ticcoop.proficiency.models.reports import (
+    PARTICULAR_FIELDS,
+    ParticipantLetter,
+    ParticipationCertificate,
+    Report,
+    ReportLayout,
+    ReportParticulars,
+)
 from ticcoop.proficiency.models.schemes import (
     AssignedValueMethod,
     CensorRule,
@@ -41,6 +48,7 @@ from ticcoop.proficiency.models.schemes import (
 from ticcoop.proficiency.models.workflow import Condition, Dispatch, Extension, Instructions
 
 __all__ = [
+    "PARTICULAR_FIELDS",
     "ActionStatus",
     "AssignedValueMethod",
     "CensorRule",
@@ -56,9 +64,13 @@ __all__ = [
     "Measurand",
     "MeasurandEvaluation",
     "Participant",
+    "ParticipantLetter",
+    "ParticipationCertificate",
     "Performance",
     "ReferenceValue",
     "Report",
+    "ReportLayout",
+    "ReportParticulars",
     "Result",
     "ResultSource",
     "RobustMethod",

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ticcoop.digesting import digest_field
 from ticcoop.proficiency.models.schemes import Measurand, Participant, Round
 
 
@@ -248,22 +247,3 @@ class Score(Frozen):
 
     def __str__(self) -> str:
         return f"{self.participant.code} {self.performance}"
-
-
-class Report(models.Model):
-    """The published round report (PDF), stored once so it never changes."""
-
-    region_path = "round__scheme__organising_region"
-
-    round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="report")
-    run = models.ForeignKey(EvaluationRun, on_delete=models.PROTECT)
-    pdf = models.BinaryField(_("PDF"))
-    sha256 = digest_field(_("文件摘要（SHA-256 或 SM3）"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("能力验证报告")
-        verbose_name_plural = _("能力验证报告")
-
-    def __str__(self) -> str:
-        return f"{self.round.code} {self.sha256[:12]}"

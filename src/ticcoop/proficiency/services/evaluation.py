@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from ticcoop import events
 from ticcoop.accounts.audit import audit_as
 from ticcoop.audit.chain import append_records
-from ticcoop.digesting import record_digest
 from ticcoop.methods.iso13528 import StatisticsInputError
 from ticcoop.proficiency.compute import evaluate_measurand
 from ticcoop.proficiency.models import (
@@ -27,7 +26,6 @@ from ticcoop.proficiency.models import (
     MeasurandEvaluation,
     Participant,
     ReferenceValue,
-    Report,
     Result,
     Round,
     RoundStatus,
@@ -236,23 +234,9 @@ def publish_round(
     open_actions(actor, locked, run)
     apply_risk_rule(actor, locked)
     if render_report:
+        from ticcoop.proficiency.services.reports import store_report
+
         store_report(actor, locked)
     # last: the feed's lock is then held only until the commit (see events.recorder)
     events.record("pt-rounds", locked, type="pt_report.published")
     return locked
-
-
-@transaction.atomic
-def store_report(actor: Any, round_: Round) -> Report:
-    """Render and keep the report of a published round once (later calls return it)."""
-    from ticcoop.proficiency.report import round_report_pdf
-
-    existing = Report.objects.filter(round=round_).first()
-    if existing is not None:
-        return existing
-    run = round_.evaluations.filter(published_at__isnull=False).first()
-    if run is None:
-        raise ValidationError(_("报告只在发布后生成"))
-    pdf = round_report_pdf(run)
-    with audit_as(actor):
-        return Report.objects.create(round=round_, run=run, pdf=pdf, sha256=record_digest(pdf))

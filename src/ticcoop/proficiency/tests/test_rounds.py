@@ -185,7 +185,7 @@ def test_evaluate_and_publish_from_the_page_run_as_jobs(
         job = Job.objects.get(pk=int(response.url.split("/")[2]))
         assert job.state == JobState.DONE, job.error
     rnd.refresh_from_db()
-    assert rnd.status == RoundStatus.PUBLISHED and rnd.report.sha256
+    assert rnd.status == RoundStatus.PUBLISHED and rnd.reports.get().sha256
     outsider = Client()
     outsider.force_login(factories.regulator("12"))
     assert outsider.post(f"/pt/rounds/{rnd.pk}/evaluate/").status_code == 403

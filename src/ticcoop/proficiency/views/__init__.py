@@ -3,8 +3,6 @@ reports, charts and corrective actions. Every write goes through ``services``.""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,14 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 from ticcoop.jobs import services as jobs
 from ticcoop.pages import paginate
 from ticcoop.proficiency import labels, queries, services
-from ticcoop.proficiency.charts import KINDS, ChartData, stored_chart_png
+from ticcoop.proficiency.charts import KINDS, ChartData, evaluation_key, stored_chart_png
 from ticcoop.proficiency.models import (
     MeasurandEvaluation,
     Round,
     RoundStatus,
     SubmissionReceipt,
 )
-from ticcoop.proficiency.report import letter_pdf
 from ticcoop.proficiency.tasks import PT_EVALUATE, PT_PUBLISH
 from ticcoop.regions.models import Region
 
@@ -242,21 +239,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_GET
-def participant_letter(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    round_ = get_object_or_404(Round, pk=pk, status=RoundStatus.PUBLISHED)
-    participant = get_object_or_404(round_.participants.select_related("institution"), code=code)
-    if not queries.can_see_key(request.user, participant):
-        raise Http404  # not 403: to others the letter, and which code is whose, do not exist
-    run = queries.published_run(round_)
-    if run is None:  # pragma: no cover - a published round has its published run
-        raise Http404
-    response = HttpResponse(letter_pdf(run, participant), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{code}.pdf"'
-    return response
-
-
 @require_GET
 def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     evaluation = get_object_or_404(MeasurandEvaluation.objects.select_related("run__round"), pk=pk)
@@ -266,8 +248,7 @@ def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
     data = ChartData.from_evaluation(evaluation.inputs, evaluation.outputs)
-    digest = hashlib.sha256(json.dumps(evaluation.outputs, sort_keys=True).encode()).hexdigest()
-    body = stored_chart_png(f"{evaluation.pk}-{digest[:16]}", data, kind)
+    body = stored_chart_png(evaluation_key(evaluation), data, kind)
     response = HttpResponse(body, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
