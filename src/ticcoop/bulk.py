@@ -27,8 +27,8 @@ COPY_ROWS = 5000
 
 def _fields(model: type[Model], field_names: Sequence[str] | None) -> list[Field[Any, Any]]:
     meta = model._meta
-    if field_names is None:
-        return [cast("Field[Any, Any]", f) for f in meta.concrete_fields]
+    if field_names is None:  # every stored column the database does not compute itself
+        return [cast("Field[Any, Any]", f) for f in meta.concrete_fields if not f.generated]
     return [cast("Field[Any, Any]", meta.get_field(name)) for name in field_names]
 
 
