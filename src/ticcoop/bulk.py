@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
 
 COPY_ROWS = 5000
@@ -32,12 +32,27 @@ def _fields(model: type[Model], field_names: Sequence[str] | None) -> list[Field
     return [cast("Field[Any, Any]", meta.get_field(name)) for name in field_names]
 
 
+#: Field types whose stored value is the Python value itself when it already has this type
+#: (get_db_prep_save would only check and return it: 40 % of insert_rows in a profile).
+_PLAIN = {"CharField": str, "TextField": str, "BooleanField": bool}
+
+
 def _converter(field: Field[Any, Any]) -> Callable[[Model], Any]:
     """The value ``field`` stores for an object, as ``bulk_create`` would send it."""
+    # the real connection, not the django.db.connection proxy (a lookup per attribute)
+    db = connections[DEFAULT_DB_ALIAS]
     prep = field.get_db_prep_save
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: prep(field.pre_save(obj, True), connection)
+        return lambda obj: prep(field.pre_save(obj, True), db)
     attname = field.attname
+    plain = _PLAIN.get(field.get_internal_type())
+    if plain is not None and not field.is_relation:
+
+        def direct(obj: Model) -> Any:
+            value = getattr(obj, attname)
+            return value if type(value) is plain else prep(value, db)
+
+        return direct
     if field.is_relation and field.many_to_one:
         # a related object saved after it was assigned: take its key (as bulk_create does)
         def related(obj: Model) -> Any:
@@ -46,10 +61,10 @@ def _converter(field: Field[Any, Any]) -> Callable[[Model], Any]:
                 target = getattr(obj, field.name)
                 value = None if target is None else target.pk
                 setattr(obj, attname, value)
-            return prep(value, connection)
+            return prep(value, db)
 
         return related
-    return lambda obj: prep(getattr(obj, attname), connection)
+    return lambda obj: prep(getattr(obj, attname), db)
 
 
 def _next_ids(model: type[Model], count: int) -> list[int]:
