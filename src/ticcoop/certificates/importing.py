@@ -32,7 +32,6 @@ from ticcoop.certificates.import_audit import (
 from ticcoop.certificates.import_checks import INSTITUTION_FIELDS, ImportChecker, Progress
 from ticcoop.certificates.models import (
     Certificate,
-    CertificateVersion,
     ImportBatch,
     ScopeItem,
     VersionAction,
