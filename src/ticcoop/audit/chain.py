@@ -113,17 +113,24 @@ _LINK_COLUMNS = ("seq", "table", "record_pk", "payload", "prev_hash", "hash", "c
 
 
 def _insert(links: list[tuple[int, str, str, str, str, str]]) -> None:
-    """One ``executemany`` instead of ``bulk_create``: building a model and compiling an
-    INSERT per link took most of the time the chain added to a 10,000-row import."""
+    """``COPY`` on PostgreSQL, one ``executemany`` elsewhere, instead of ``bulk_create``:
+    building a model and compiling an INSERT per link took most of the time the chain added
+    to a 10,000-row import."""
     meta = ChainLink._meta
     quote = connection.ops.quote_name
     fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in _LINK_COLUMNS]
     names = ", ".join(quote(field.column) for field in fields)
     created = fields[-1].get_db_prep_save(timezone.now(), connection)
-    placeholders = ", ".join(["%s"] * len(_LINK_COLUMNS))
-    # identifiers come from the model's metadata; every value is a query parameter
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+    table = quote(meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY (psycopg 3): the fastest way in
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for link in links:
+                    copy.write_row((*link, created))
+            return
+        placeholders = ", ".join(["%s"] * len(_LINK_COLUMNS))
+        # identifiers come from the model's metadata; every value is a query parameter
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, [(*link, created) for link in links])
 
 

@@ -3,7 +3,7 @@
 A bulk import writes **one audit entry per changed record** (docs/methods/audit-chain.md):
 each record's history in the admin then shows the import like any other change, and the
 entry carries the file's SHA-256 so it leads back to the import batch.  Entries are
-inserted with ``bulk_create`` in batches and chained in the same transaction.
+inserted with ``ticcoop.bulk.insert_rows`` in batches and chained in the same transaction.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from ticcoop.audit.chain import append_records
+from ticcoop.bulk import insert_rows
 
-BATCH = 1000
+BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,8 @@ def log_rows(
 
 
 def _flush(batch: list[LogEntry]) -> int:
-    created = LogEntry.objects.bulk_create(batch)
-    append_records(LogEntry, [entry.pk for entry in created])
+    insert_rows(batch)  # COPY on PostgreSQL, one executemany elsewhere (ticcoop.bulk)
+    append_records(LogEntry, [entry.pk for entry in batch])
     count = len(batch)
     batch.clear()
     return count

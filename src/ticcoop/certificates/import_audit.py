@@ -15,7 +15,7 @@ from typing import Any
 from ticcoop.audit.chain import append_records
 from ticcoop.audit.services import RowChange, log_rows
 from ticcoop.certificates.import_checks import INSTITUTION_FIELDS, ImportChecker
-from ticcoop.certificates.models import Certificate, CertificateVersion
+from ticcoop.certificates.models import Certificate, CertificateVersion, VersionAction
 from ticcoop.registry.models import Institution
 
 CERTIFICATE_FIELDS = ("status", "status_reason", "version")
@@ -73,10 +73,14 @@ def certificate_rows(
 
 
 def version_rows(versions: Sequence[CertificateVersion]) -> Iterator[RowChange]:
+    # str(version) looked its action's label up per row (get_FIELD_display: 8 % of a
+    # 100,000-row import in a profile); the same text, each label translated once
+    labels = {value: str(label) for value, label in VersionAction.choices}
+    fields = ("certificate_id", "number", "action", "status", "scope_digest", "reason")
     for version in versions:
-        fields = ("certificate_id", "number", "action", "status", "scope_digest", "reason")
         changes = {f: (None, getattr(version, f)) for f in fields}
-        yield RowChange(version.pk, str(version), changes, True)
+        label = f"{version.certificate_id} v{version.number} {labels[version.action]}"
+        yield RowChange(version.pk, label, changes, True)
 
 
 def log_import(

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from ticcoop import events
 from ticcoop.accounts.audit import audit_as
-from ticcoop.bulk import update_rows
+from ticcoop.bulk import insert_rows, update_rows
 from ticcoop.certificates.import_audit import (
     CERTIFICATE_FIELDS,
     CertificateBefore,
@@ -31,7 +31,6 @@ from ticcoop.certificates.import_audit import (
 from ticcoop.certificates.import_checks import INSTITUTION_FIELDS, ImportChecker, Progress
 from ticcoop.certificates.models import (
     Certificate,
-    CertificateVersion,
     ImportBatch,
     ScopeItem,
     VersionAction,
@@ -162,15 +161,7 @@ def _write_certificates(
         version.token = token
     new = [c for c, _rows, _changed in plans if c.pk is None]
     updated = [c for c, _rows, _changed in plans if c.pk is not None]
-    Certificate.objects.bulk_create(new, batch_size=BATCH)
-    if any(c.pk is None for c in new):  # backends that do not return primary keys
-        pks = dict(
-            Certificate.objects.filter(number__in=[c.number for c in new]).values_list(
-                "number", "pk"
-            )
-        )
-        for certificate in new:
-            certificate.pk = pks[certificate.number]
+    insert_rows(new)  # COPY on PostgreSQL, executemany elsewhere; assigns the pks
     now = timezone.now()
     for certificate in updated:
         certificate.updated_at = now
@@ -178,7 +169,7 @@ def _write_certificates(
         updated,
         ["status", "status_reason", "status_changed_at", "version", "search_key", "updated_at"],
     )
-    CertificateVersion.objects.bulk_create(versions, batch_size=BATCH)
+    insert_rows(versions)
     rescoped = [(c, rows) for c, rows, changed in plans if changed]
     updated_pks = {c.pk for c in updated}
     clear = [c.pk for c, _rows in rescoped if c.pk in updated_pks]
@@ -189,13 +180,11 @@ def _write_certificates(
         for c, rows in rescoped
         for index, row in enumerate(rows, start=1)
     ]
-    ScopeItem.objects.bulk_create(items, batch_size=BATCH)
+    insert_rows(items)
     events.record_many("certificates", [c for c, _rows, _changed in plans])
     report.counts["证书新增"] = len(new)
     report.counts["证书更新"] = len(updated)
     report.counts["能力范围行"] = len(items)
-    if any(version.pk is None for version in versions):  # pragma: no cover - old SQLite
-        raise RuntimeError("the database did not return the new versions' primary keys")
     written = [(c, v.scope_digest) for (c, _rows, _changed), v in zip(plans, versions, strict=True)]
     log_import(actor, checker, written, before, versions, additional_data)
 

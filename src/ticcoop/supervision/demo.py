@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from ticcoop.accounts.demo import region_prefix
+from ticcoop.audit.services import RowChange, log_rows
+from ticcoop.bulk import insert_rows
 from ticcoop.methods.seed import commit_for
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert
@@ -92,12 +94,33 @@ RELAXATION = "本地区暂无可派驻的外地区检查人员，经局务会研
 
 
 def _ensure_capacity(regulators: dict[str, User], codes: tuple[str, ...]) -> None:
-    """Give the demo inspectors room for the joint batch and one batch of their own."""
+    """Give the demo inspectors room for the joint batch and one batch of their own.
+
+    Their number grows with the institutions (registry.demo), so new records are written in
+    bulk (``insert_rows``) with one audit entry each, in the name of the region's regulator;
+    a record that already exists goes through the service."""
     inspectors = Expert.objects.filter(is_inspector=True, region__code__in=codes)
-    for expert in inspectors.select_related("region"):
-        record, _ = InspectorAvailability.objects.get_or_create(expert=expert)
-        record.capacity = DEMO_CAPACITY
-        services.save_availability(regulators[expert.region.code], record)
+    existing = {
+        record.expert_id: record
+        for record in InspectorAvailability.objects.filter(expert__in=inspectors)
+    }
+    new: dict[str, list[InspectorAvailability]] = {}
+    for expert in inspectors.select_related("region").order_by("pk"):
+        record = existing.get(expert.pk)
+        if record is not None:
+            record.capacity = DEMO_CAPACITY
+            services.save_availability(regulators[expert.region.code], record)
+            continue
+        record = InspectorAvailability(expert=expert, capacity=DEMO_CAPACITY)
+        new.setdefault(expert.region.code, []).append(record)
+    fields = ("expert_id", "capacity", "available", "cross_region", "note")
+    for code, records in new.items():
+        insert_rows(records)
+        changes = (
+            RowChange(r.pk, str(r), {f: (None, getattr(r, f)) for f in fields}, True)
+            for r in records
+        )
+        log_rows(regulators[code], InspectorAvailability, changes, {"demo": "supervision"})
 
 
 def _run_ceremony(

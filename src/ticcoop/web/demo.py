@@ -59,7 +59,10 @@ def load_demo(
         say(line)
 
     created = registry_demo.create_institutions(institutions, seed, advance=advance)
-    experts = registry_demo.create_experts(seed, per_region=max(8, min(200, institutions // 25)))
+    # Inspectors grow with the institutions (no cap): the demo's supervision batches draw in
+    # proportion to them, and with 200 per region the freeze check ran out of inspector places
+    # from ~18,000 institutions.
+    experts = registry_demo.create_experts(seed, per_region=max(8, institutions // 25))
     password_hash = demo_password_hash()
     accounts = create_demo_accounts(password_hash)
     lab_users = registry_demo.create_institution_users(password_hash)
