@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db import transaction
+
+from ticcoop import events
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.notices.services import notify_all
 
@@ -40,4 +43,9 @@ def remind(
     else:
         return 0
     where = f"{occasion}:{deadline.isoformat()}:{step}"
+    if step == "missed":  # also the deadline.missed webhook: an event in the same transaction
+        with transaction.atomic():
+            written = notify_all(users, key, values, url=url, occasion=where)
+            events.record_missed_deadline(where, values, users, url)
+        return written
     return notify_all(users, key, values, url=url, occasion=where)

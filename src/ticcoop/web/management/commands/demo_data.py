@@ -17,6 +17,7 @@ from ticcoop.accounts.demo import (
 )
 from ticcoop.audit.chain import seal_unlinked
 from ticcoop.competitions.demo import judge_logins
+from ticcoop.events.backfill import record_existing
 from ticcoop.registry import demo as registry_demo
 from ticcoop.registry.models import Institution
 
@@ -77,6 +78,8 @@ class Command(BaseCommand):
         self.stdout.write(f"已生成 {created} 家机构、{len(experts)} 名评审员/专家/检查人员。")
         for step in DEMO_STEPS:
             self.stdout.write(importlib.import_module(step).load(seed))
+        # bulk demo inserts record no change events: one bulk insert of event rows per kind
+        self.stdout.write(f"变更事件：补记 {sum(record_existing().values())} 条。")
         # bulk demo inserts send no signals: chain their published records in one go
         self.stdout.write(f"审计链：补链 {seal_unlinked()} 条记录。")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
