@@ -52,6 +52,13 @@ def record_missed_deadline(
     return record(Kind.DEADLINE, occasion, payload, type="deadline.missed")
 
 
+def on_deadline_missed(
+    sender: Any, occasion: str, params: dict[str, Any], users: Any, url: str = "", **_: Any
+) -> None:
+    """``notices.reminders.deadline_missed``: record the event in the reminder's transaction."""
+    record_missed_deadline(occasion, params, users, url)
+
+
 def record_many(kind: str, objects: Iterable[models.Model]) -> int:
     """One event per object, inserted together (bulk imports); no webhooks."""
     _check(kind)

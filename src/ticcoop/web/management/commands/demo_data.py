@@ -17,9 +17,9 @@ from ticcoop.accounts.demo import (
 )
 from ticcoop.audit.chain import seal_unlinked
 from ticcoop.competitions.demo import judge_logins
-from ticcoop.events.backfill import record_existing
 from ticcoop.registry import demo as registry_demo
 from ticcoop.registry.models import Institution
+from ticcoop.web.demo_events import record_existing
 
 # Each later step is a module with `load(seed: int) -> str` (a one-line summary), in
 # dependency order; it runs after the institutions, experts and accounts exist.
