@@ -7,7 +7,12 @@ helpers, so give a name nobody else uses):
 1. BENCH_CHANGES (20,000) certificate events written 100 per transaction; then the feed read
    through the HTTP API (in-process test client, a bearer token, pages of 1,000): changes/s;
 2. BENCH_DELIVERIES (500) webhook deliveries, signed and sent by the job runner (Huey's
-   immediate mode) to a local receiver on 127.0.0.1: deliveries/s.
+   immediate mode) to a local receiver on 127.0.0.1: deliveries/s;
+3. PostgreSQL only: BENCH_WRITERS (4) concurrent writer threads commit BENCH_WRITES (4,000)
+   one-event transactions, each holding the transaction BENCH_HOLD_MS (0, then 2) ms after the
+   event (the rest of a service's work), once as ``events.record`` does now (no feed lock: the
+   readers' sequencer orders by transaction) and once as the reference, the previous design
+   (a transaction-level advisory lock before each event insert): changes/s and the ratio.
 """
 
 from __future__ import annotations
@@ -23,6 +28,39 @@ sys.path.insert(0, str(ROOT / "src"))
 
 CHANGES = int(os.environ.get("BENCH_CHANGES", "20000"))
 DELIVERIES = int(os.environ.get("BENCH_DELIVERIES", "500"))
+WRITERS = int(os.environ.get("BENCH_WRITERS", "4"))
+WRITES = int(os.environ.get("BENCH_WRITES", "4000"))
+
+
+def concurrent_writes(locked: bool, hold_ms: float) -> tuple[float, float]:
+    """WRITES one-event transactions from WRITERS threads: (wall seconds, process CPU seconds)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from ticcoop.events import record
+    from ticcoop.events.sequencer import FEED_LOCK_KEY
+
+    def writer(number: int) -> None:
+        try:
+            for n in range(WRITES // WRITERS):
+                with transaction.atomic():
+                    if locked:  # the previous design: event inserts serialised until commit
+                        with connection.cursor() as cursor:
+                            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
+                    record("findings", f"b{number}-{n}", {"n": n})
+                    if hold_ms:
+                        time.sleep(hold_ms / 1000)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    cpu, started = time.process_time(), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:
@@ -87,6 +125,22 @@ def main() -> None:
         sending = time.perf_counter() - started
         assert len(receiver.received) == DELIVERIES, len(receiver.received)
     print(f"webhooks:   {DELIVERIES} deliveries in {sending:.2f} s = {DELIVERIES / sending:,.0f}/s")
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("writers:    PostgreSQL only (BENCH_DATABASE_URL=postgres://…)")
+        return
+    for hold_ms in (0.0, 2.0):
+        ours, ours_cpu = concurrent_writes(False, hold_ms)
+        ref, ref_cpu = concurrent_writes(True, hold_ms)
+        print(
+            f"writers:    {WRITERS} threads x {WRITES // WRITERS} transactions, "
+            f"hold {hold_ms:g} ms: no feed lock {WRITES / ours:,.0f} changes/s "
+            f"({ours:.2f} s wall, {ours_cpu:.2f} s CPU); "
+            f"reference, feed lock {WRITES / ref:,.0f} changes/s ({ref:.2f} s wall, "
+            f"{ref_cpu:.2f} s CPU); ratio {ref / ours:.2f}x"
+        )
 
 
 if __name__ == "__main__":

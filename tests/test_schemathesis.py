@@ -1,11 +1,15 @@
-"""Issue 11: the whole API under Schemathesis — anonymous and as each role, bounded.
+"""Issues 11 and 15: the whole API under Schemathesis — anonymous, as each role, and with the
+bearer token of each API client scope, bounded.
 
 Every operation of the OpenAPI document gets ``EXAMPLES`` generated requests (fixed seed:
 ``derandomize``), sent through the WSGI application in-process (werkzeug), with a session
-cookie and a CSRF token pair for the signed-in roles.  Two checks: no 5xx, and every
-documented response matches its schema.  ``TICCOOP_SCHEMATHESIS_EXAMPLES`` raises the count
-(the 10-minute run in the report: ``TICCOOP_SCHEMATHESIS_EXAMPLES=100000`` under
-``timeout 600``, with ``TICCOOP_SCHEMATHESIS_LOG=FILE`` counting the requests).
+cookie and a CSRF token pair for the signed-in roles, and with ``Authorization: Bearer …`` (no
+cookie, no CSRF) for the API clients.  Two checks: no 5xx, and every documented response
+matches its schema.  The users, sessions and clients are made once per module (one
+transaction, rolled back at the end; each test runs in a savepoint inside it).
+``TICCOOP_SCHEMATHESIS_EXAMPLES`` raises the count (the 10-minute run in the report:
+``TICCOOP_SCHEMATHESIS_EXAMPLES=100000`` under ``timeout 600``, with
+``TICCOOP_SCHEMATHESIS_LOG=FILE`` counting the requests).
 Runs on whichever database ``DATABASE_URL`` names (SQLite by default, PostgreSQL in CI).
 """
 
@@ -19,19 +23,23 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import User
 from django.core import signals
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 
 from ticcoop.accounts.roles import Role
 from ticcoop.accounts.services import create_user
+from ticcoop.apiclients.models import Scope
+from ticcoop.apiclients.services import create_client
 from ticcoop.config.wsgi import application
 from ticcoop.testing import factories
+from ticcoop.testing.otp import force_login
 
 EXAMPLES = int(os.environ.get("TICCOOP_SCHEMATHESIS_EXAMPLES", "2"))
 LOG = os.environ.get("TICCOOP_SCHEMATHESIS_LOG", "")  # a file: one line per request
 CSRF = "s" * 32  # any 32 alphanumerics: Django compares the header with the cookie
 ROLES = ["anonymous", *[role.value for role in Role], "admin"]
+SCOPES = [scope.value for scope in Scope]  # one API client (and bearer token) per scope
 CHECKS = [schemathesis.checks.not_a_server_error, schemathesis.checks.response_schema_conformance]
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
@@ -51,7 +59,7 @@ def _user(role: str) -> User | None:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def _keep_test_connection() -> Iterator[None]:
     """Requests run through the WSGI handler, which closes a connection that is not in
     autocommit (the test's transaction) at request start and end; Django's test Client
@@ -66,20 +74,49 @@ def _keep_test_connection() -> Iterator[None]:
         signals.request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def sessions(db: Any, _keep_test_connection: None) -> list[tuple[str, dict[str, str]]]:
-    """(role, cookies) for anonymous and each role: one generated request is sent as each, so
-    the examples are generated once per operation, not once per role."""
-    found = []
+Principal = tuple[str, dict[str, str], dict[str, str]]  # (who, cookies, headers)
+
+
+def _principals() -> list[Principal]:
+    found: list[Principal] = []
     for role in ROLES:
         user = _user(role)
         cookies = {"csrftoken": CSRF}
         if user is not None:
             client = Client()
-            client.force_login(user)
+            force_login(client, user)
             cookies["sessionid"] = client.cookies["sessionid"].value
-        found.append((role, cookies))
+        found.append((role, cookies, {"X-CSRFToken": CSRF}))
+    region = factories.region("13")
+    for scope in SCOPES:
+        lab = factories.institution("13") if scope == Scope.INSTITUTION else None
+        _client, token = create_client(
+            None, name=f"st-{scope}", scope=scope, region=region, institution=lab
+        )
+        found.append((f"token {scope}", {}, {"Authorization": f"Bearer {token}"}))
     return found
+
+
+@pytest.fixture(scope="module")
+def principals(
+    django_db_setup: None, django_db_blocker: Any, _keep_test_connection: None
+) -> Iterator[list[Principal]]:
+    """Anonymous, each role (a session) and each client scope (a token): one generated request
+    is sent as each, so the examples are generated once per operation, not once per role.
+
+    Made once for the module inside a transaction that is rolled back at the end (the pattern
+    of Django's ``TestCase.setUpTestData``): nothing leaks into other tests."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            made = _principals()
+        yield made
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.mark.django_db
@@ -92,9 +129,9 @@ def sessions(db: Any, _keep_test_connection: None) -> list[tuple[str, dict[str, 
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-def test_api_conforms(case: Any, sessions: list[tuple[str, dict[str, str]]]) -> None:
-    for role, cookies in sessions:
-        response = case.call(cookies=cookies, headers={"X-CSRFToken": CSRF})
+def test_api_conforms(case: Any, principals: list[Principal]) -> None:
+    for role, cookies, headers in principals:
+        response = case.call(cookies=cookies, headers=headers)
         if LOG:
             with open(LOG, "a", encoding="utf-8") as log:
                 log.write(f"{case.method} {case.path} {role} {response.status_code}\n")

@@ -120,6 +120,22 @@ def writable_region_ids(user: Any) -> list[int] | None:
     return []
 
 
+def read_region_ids(user: Any) -> list[int] | None:
+    """The regions whose region-owned, unshared records a reader sees; None means every region.
+
+    Superusers and national observers read every region; a regulator reads its own region's
+    tasks and deadlines and the findings of inspections its region takes part in (the same
+    rule as the pages: ``supervision.queries.tasks_for``, ``inspections.queries.visible_findings``),
+    so the change feeds of those kinds are narrowed to it. Everybody else: no region.
+    """
+    if getattr(user, "is_superuser", False) or has_role(user, Role.NATIONAL_OBSERVER):
+        return None
+    region_id = region_id_of_user(user)
+    if has_role(user, Role.REGULATOR) and region_id is not None:
+        return [region_id]
+    return []
+
+
 # --- Second factor (TOTP) -------------------------------------------------------------------
 # Roles whose decisions bind others: their sign-in always needs a one-time code.
 SECOND_FACTOR_ROLES = frozenset({Role.REGULATOR.value, Role.NATIONAL_OBSERVER.value})

@@ -196,6 +196,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin.logentry",
     "auth.permission",
     "audit.chainlink",
+    # The change-feed outbox repeats changes the audit log already holds; logging each event
+    # would also chain it, and the chain's lock would serialise every event writer again.
+    "events.event",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login", "password")
 

@@ -17,3 +17,10 @@ def record_many(kind: str, objects: Any) -> int:
     from ticcoop.events.recorder import record_many as _record_many
 
     return _record_many(kind, objects)
+
+
+def record_missed_deadline(occasion: str, params: dict[str, Any], users: Any, url: str = "") -> Any:
+    """The deadline.missed event (webhook) of a missed deadline: see ``recorder``."""
+    from ticcoop.events.recorder import record_missed_deadline as _record
+
+    return _record(occasion, params, users, url)

@@ -43,5 +43,5 @@ def changes(request: HttpRequest, kind: str, params: Query[FeedParams]) -> dict[
     if kind not in Kind.values:
         raise Http404(kind)
     queries.access_feed(request.user, kind)
-    rows, cursor, more = queries.changes_after(kind, params.since, params.limit)
+    rows, cursor, more = queries.changes_after(kind, params.since, params.limit, request.user)
     return {"kind": kind, "cursor": cursor, "more": more, "changes": rows}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +17,16 @@ class Kind(models.TextChoices):
     TASK = "tasks", _("检查任务")
     RESULT = "results", _("检查结果")
     FINDING = "findings", _("检查发现")
+    DEADLINE = "deadlines", _("逾期期限")
 
 
 class Event(models.Model):
-    # The id is the feed's cursor: event inserts are serialised (events.record), so ids become
-    # visible to readers in increasing order and a reader never skips one.
     id = models.BigAutoField(primary_key=True)
+    # The feed's cursor: given by ``events.sequencer`` once the writing transaction (and every
+    # older one) has ended, in increasing order, so a reader never skips or repeats a change.
+    position = models.BigIntegerField(_("序号"), null=True, blank=True, unique=True, editable=False)
+    # PostgreSQL: the writing transaction's id (xid8), stamped by a trigger (migration 0002).
+    txid = models.BigIntegerField(null=True, blank=True, editable=False)
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
     key = models.CharField(_("对象"), max_length=100)
     # The webhook event type this change announces ("" for none), e.g. certificate.status_changed.
@@ -33,7 +38,12 @@ class Event(models.Model):
     class Meta:
         verbose_name = _("变更事件")
         verbose_name_plural = _("变更事件")
-        indexes = [models.Index(fields=["kind", "id"], name="events_kind_id")]
+        indexes = [
+            models.Index(fields=["kind", "position"], name="events_kind_position"),
+            models.Index(
+                fields=["txid", "id"], name="events_unsequenced", condition=Q(position=None)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}#{self.pk}"

@@ -64,5 +64,21 @@ def describe(kind: str, obj: models.Model) -> tuple[str, dict[str, Any]]:
             "severity": o.severity,
             "deadline": o.deadline,
             "region": _region_code(o, "target.institution.region.code"),
+            # the inspecting region reads the finding too (a cross-region inspection)
+            "inspecting_region": _region_code(o, "target.pair.inspecting.code"),
         }
     return str(o.pk), {"object": str(o)}
+
+
+def region_of_users(users: Any) -> str:
+    """The region code of the people told about a deadline (a regulator's region, or the region
+    of the institution an institution user acts for); "" when they have none or several."""
+    codes: set[str] = set()
+    for user in users:
+        region = getattr(getattr(user, "profile", None), "region", None)
+        if region is None:
+            membership = getattr(user, "institution_membership", None)
+            region = getattr(getattr(membership, "institution", None), "region", None)
+        if region is not None:
+            codes.add(str(region.code))
+    return codes.pop() if len(codes) == 1 else ""

@@ -9,10 +9,7 @@ from django.db import connection, models, transaction
 
 from ticcoop.bulk import insert_rows
 from ticcoop.events.models import Event, Kind
-from ticcoop.events.payloads import describe
-
-# Any fixed 64-bit number of our own: the key of the advisory lock that serialises event inserts.
-FEED_LOCK_KEY = 7_315_001_515
+from ticcoop.events.payloads import describe, region_of_users
 
 
 def record(
@@ -25,16 +22,9 @@ def record(
 ) -> Event:
     """Append a change of ``kind`` to the outbox; the caller's transaction commits or drops it.
 
-    On PostgreSQL the insert first takes a transaction-level advisory lock, held until the
-    transaction ends. So a second writer gets its id only after the first one committed (or
-    rolled back): ids then become visible in increasing order, and a feed reader that has seen
-    id N will never later find an id below N appear — no change is skipped, none repeated.
-    SQLite serialises writers by itself.
-
-    Call it as late in the transaction as possible: the lock is held until the commit, so a
-    slow step after it (a PDF, a mail) holds up every other writer's event; and taking row locks
-    after it, in an order another transaction takes them before its event, risks a deadlock
-    (PostgreSQL detects it and aborts one of the two).
+    Writers take no lock: the event gets its feed position later, from the first reader after
+    the transaction ended (``events.sequencer``), so concurrent writers do not wait for each
+    other. On PostgreSQL a trigger stamps the row with the writing transaction's id.
     """
     if kind not in Kind.values:
         raise ValueError(f"unknown event kind {kind!r}")
@@ -43,7 +33,6 @@ def record(
         payload = {**described, **(payload or {})}
     if not connection.in_atomic_block:
         raise RuntimeError("events.record must run inside the transaction of the change")
-    _serialise()
     event = Event.objects.create(
         kind=kind, key=str(key)[:100], payload=payload or {}, tombstone=tombstone, type=type
     )
@@ -54,14 +43,30 @@ def record(
     return event
 
 
+def record_missed_deadline(
+    occasion: str, params: dict[str, Any], users: Iterable[Any], url: str = ""
+) -> Event | None:
+    """The ``deadline.missed`` event of one missed deadline (once: None when already recorded)."""
+    if Event.objects.filter(kind=Kind.DEADLINE, key=occasion[:100]).exists():
+        return None
+    payload = {**params, "occasion": occasion, "url": url, "region": region_of_users(users)}
+    return record(Kind.DEADLINE, occasion, payload, type="deadline.missed")
+
+
+def on_deadline_missed(
+    sender: Any, occasion: str, params: dict[str, Any], users: Any, url: str = "", **_: Any
+) -> None:
+    """``notices.reminders.deadline_missed``: record the event in the reminder's transaction."""
+    record_missed_deadline(occasion, params, users, url)
+
+
 def record_many(kind: str, objects: Iterable[models.Model]) -> int:
     """One event per object, inserted together (bulk imports); no webhooks."""
     _check(kind)
     rows = [Event(kind=kind, key=key[:100], payload=payload) for key, payload in
             (describe(kind, obj) for obj in objects)]  # fmt: skip
     if rows:
-        _serialise()
-        insert_rows(rows)  # COPY on PostgreSQL (ticcoop.bulk); ids from the sequence, in order
+        insert_rows(rows)  # COPY on PostgreSQL (ticcoop.bulk); the trigger stamps each txid
     return len(rows)
 
 
@@ -70,9 +75,3 @@ def _check(kind: str) -> None:
         raise ValueError(f"unknown event kind {kind!r}")
     if not connection.in_atomic_block:
         raise RuntimeError("events.record must run inside the transaction of the change")
-
-
-def _serialise() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])

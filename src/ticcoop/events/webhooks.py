@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import access_region_write
 from ticcoop.events.models import WEBHOOK_TYPES, Delivery, DeliveryStatus, Event, Subscription
-from ticcoop.events.queries import access_feed
+from ticcoop.events.queries import access_feed, may_read_event
 from ticcoop.jobs.services import start_job
 from ticcoop.notices.services import notify
 
@@ -69,7 +69,7 @@ TYPE_KIND = {
     "result.published": "results",
     "pt_report.published": "pt-rounds",
     "finding.raised": "findings",
-    "deadline.missed": "findings",
+    "deadline.missed": "deadlines",
 }
 
 
@@ -106,7 +106,7 @@ def fan_out(event_id: int) -> int:
         for subscription in Subscription.objects.filter(
             is_active=True, paused_at__isnull=True, client__is_active=True
         ).select_related("client__user"):
-            if event.type in subscription.types and may_receive(subscription.client, event.type):
+            if event.type in subscription.types and may_read_event(subscription.client.user, event):
                 delivery = Delivery.objects.create(subscription=subscription, event=event)
                 start_job(None, JOB_KIND, {"delivery": delivery.pk})
                 count += 1

@@ -11,10 +11,16 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db import transaction
+from django.dispatch import Signal
+
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.notices.services import notify_all
 
 THRESHOLDS = (7, 1)  # working days before the deadline
+# Sent inside the reminder's transaction when a deadline is found missed, with ``occasion``,
+# ``params``, ``users`` and ``url``; the events app records the deadline.missed webhook event.
+deadline_missed = Signal()
 
 
 def ahead_of(today: date) -> dict[date, int]:
@@ -40,4 +46,9 @@ def remind(
     else:
         return 0
     where = f"{occasion}:{deadline.isoformat()}:{step}"
+    if step == "missed":  # also the deadline.missed webhook: an event in the same transaction
+        with transaction.atomic():
+            written = notify_all(users, key, values, url=url, occasion=where)
+            deadline_missed.send(remind, occasion=where, params=values, users=users, url=url)
+        return written
     return notify_all(users, key, values, url=url, occasion=where)
