@@ -21,16 +21,19 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, Path, Rect
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from ticcoop.pdfs import FONT
+from ticcoop.proficiency.pdf_tables import _encoded, _fit
 
 Z_MIN, Z_MAX = -4.0, 4.0
 LIMITS = (-3.0, -2.0, 2.0, 3.0)
@@ -59,7 +62,9 @@ def strip_x(z: float, width: float = PLOT_W) -> float:
 
 def tick_runs(scores: Iterable[float | None], width: float = PLOT_W) -> list[tuple[int, int]]:
     """The occupied one-point columns of the strip as runs ``(first, last)``."""
-    columns = sorted({round(strip_x(z, width)) for z in scores if z is not None and math.isfinite(z)})
+    columns = sorted(
+        {round(strip_x(z, width)) for z in scores if z is not None and math.isfinite(z)}
+    )
     runs: list[tuple[int, int]] = []
     for c in columns:
         if runs and c == runs[-1][1] + 1:
@@ -80,22 +85,21 @@ def backdrop_drawing(scores: Iterable[float | None]) -> Drawing:
     ):
         x = strip_x(lo)
         d.add(Rect(x, y0, strip_x(hi) - x, BAR_H, fillColor=fill, strokeColor=None))
-    for limit in LIMITS:
-        x = strip_x(limit)
-        d.add(Line(x, y0, x, y0 + BAR_H, strokeColor=colors.grey, strokeWidth=0.4))
-    x = strip_x(0.0)
-    d.add(Line(x, y0, x, y0 + BAR_H, strokeColor=colors.grey, strokeWidth=0.2))
+    limits = Path(strokeColor=colors.grey, strokeWidth=0.4, fillColor=None)
+    for limit in (*LIMITS, 0.0):
+        limits.moveTo(strip_x(limit), y0)
+        limits.lineTo(strip_x(limit), y0 + BAR_H)
+    d.add(limits)
+    ticks = Path(fillColor=TICK, strokeColor=None)
+    low, high = y0 + BAR_H * 0.2, y0 + BAR_H * 0.8
     for first, last in tick_runs(scores):
-        d.add(
-            Rect(
-                first - TICK_W / 2,
-                y0 + BAR_H * 0.2,
-                last - first + TICK_W,
-                BAR_H * 0.6,
-                fillColor=TICK,
-                strokeColor=None,
-            )
-        )
+        left, right = first - TICK_W / 2, last + TICK_W / 2
+        ticks.moveTo(left, low)
+        ticks.lineTo(right, low)
+        ticks.lineTo(right, high)
+        ticks.lineTo(left, high)
+        ticks.closePath()
+    d.add(ticks)
     return d
 
 
@@ -125,55 +129,46 @@ class Mark:
     backdrop: Backdrop
 
 
-def _diamond(x: float, y: float, r: float = 1.9 * mm / 2) -> Polygon:
-    return Polygon(
-        [x, y - r, x + r, y, x, y + r, x - r, y],
-        fillColor=OWN,
-        strokeColor=colors.white,
-        strokeWidth=0.4,
+def _diamond(x: float, y: float, r: float = 1.0 * mm) -> str:
+    return (
+        f"{x:.2f} {y - r:.2f} m {x + r:.2f} {y:.2f} l {x:.2f} {y + r:.2f} l {x - r:.2f} {y:.2f} l h"
     )
 
 
-def own_drawing(marks: Sequence[Mark]) -> Drawing:
-    """What differs per letter: legend, names, this participant's diamonds and values."""
-    height = HEAD_H + len(marks) * STRIP_H + AXIS_H
-    d = Drawing(NAME_W + PLOT_W + VALUE_W, height)
-    top = height - HEAD_H
-    legend_y = top + 2 * mm
-    d.add(_diamond(NAME_W + 2 * mm, legend_y + 1 * mm))
-    d.add(String(NAME_W + 4 * mm, legend_y, _("本实验室"), fontName=FONT, fontSize=7))
-    d.add(Rect(NAME_W + 22 * mm, legend_y, TICK_W, 2.2 * mm, fillColor=TICK, strokeColor=None))
-    d.add(String(NAME_W + 24 * mm, legend_y, _("其他参加者"), fontName=FONT, fontSize=7))
-    d.add(String(0, legend_y, _("z 值图"), fontName=FONT, fontSize=8))
-    for i, mark in enumerate(marks):
-        y = top - (i + 1) * STRIP_H
-        d.add(String(0, y + 1.3 * mm, mark.name[:14], fontName=FONT, fontSize=7))
-        label = f"{mark.score_name}={mark.printed}" if mark.z is not None else "—"
-        d.add(String(NAME_W + PLOT_W + 2 * mm, y + 1.3 * mm, label, fontName=FONT, fontSize=7))
-        if mark.z is not None and math.isfinite(mark.z):
-            d.add(_diamond(NAME_W + strip_x(mark.z), y + STRIP_H / 2))
-    for z in (-4, -3, -2, 0, 2, 3, 4):
-        d.add(
-            String(
-                NAME_W + strip_x(z),
-                AXIS_H - 3 * mm,
-                str(z),
-                fontName=FONT,
-                fontSize=6,
-                textAnchor="middle",
-            )
-        )
-    return d
+def _rgb(color: colors.Color) -> str:
+    return f"{color.red:.3f} {color.green:.3f} {color.blue:.3f}"
+
+
+@lru_cache(maxsize=64)
+def _centred(value: str, size: float) -> float:
+    return stringWidth(value, FONT, size) / 2
+
+
+def marker_positions(marks: Sequence[Mark]) -> list[tuple[float, float] | None]:
+    """The centre of each strip's diamond in the chart's own coordinates (None: no score)."""
+    top = chart_height(len(marks)) - HEAD_H
+    return [
+        (NAME_W + strip_x(m.z), top - (i + 1) * STRIP_H + STRIP_H / 2)
+        if m.z is not None and math.isfinite(m.z)
+        else None
+        for i, m in enumerate(marks)
+    ]
+
+
+def chart_height(strips: int) -> float:
+    return HEAD_H + strips * STRIP_H + AXIS_H
 
 
 class LetterChart(Flowable):
-    """The strips of one letter: the shared backdrops appended, the own part drawn."""
+    """The strips of one letter. The shared backdrops are appended as made; this letter's
+    diamonds and labels are one path and one text object (the operators ReportLab writes
+    for them, as ``GridTable`` does), so a letter costs little more than its table."""
 
     def __init__(self, marks: Sequence[Mark]) -> None:
         super().__init__()
         self.marks = list(marks)
-        self.drawing = own_drawing(self.marks)
-        self.width, self.height = self.drawing.width, self.drawing.height
+        self.width = NAME_W + PLOT_W + VALUE_W
+        self.height = chart_height(len(self.marks))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -181,9 +176,34 @@ class LetterChart(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         top = self.height - HEAD_H
+        legend_y = top + 2 * mm
+        ops: list[str] = []
         for i, mark in enumerate(self.marks):
-            canvas.saveState()
-            canvas.translate(NAME_W, top - (i + 1) * STRIP_H)
-            canvas._code.append(mark.backdrop.operators)
-            canvas.restoreState()
-        renderPDF.draw(self.drawing, canvas, 0, 0)
+            y = top - (i + 1) * STRIP_H
+            ops += [f"q 1 0 0 1 {NAME_W:.2f} {y:.2f} cm", mark.backdrop.operators, "Q"]
+        ops.append(f"q {_rgb(TICK)} rg {NAME_W + 22 * mm:.2f} {legend_y:.2f} {TICK_W} 6.2 re f Q")
+        diamonds = [_diamond(NAME_W + 2 * mm, legend_y + 1 * mm)]
+        diamonds += [_diamond(x, y) for x, y in filter(None, marker_positions(self.marks))]
+        ops += [f"q {_rgb(OWN)} rg 1 1 1 RG .4 w", *diamonds, "B Q"]
+        canvas.setFont(FONT, 7)  # registers the font with the document
+        font = canvas._doc.getInternalFontName(FONT)
+        texts: list[tuple[float, float, float, str]] = [
+            (0, legend_y, 8, _("z 值图")),
+            (NAME_W + 4 * mm, legend_y, 7, _("本实验室")),
+            (NAME_W + 24 * mm, legend_y, 7, _("其他参加者")),
+        ]
+        for i, mark in enumerate(self.marks):
+            y = top - (i + 1) * STRIP_H + 1.3 * mm
+            value = f"{mark.score_name}={mark.printed}" if mark.z is not None else "—"
+            texts.append((0, y, 7, _fit(mark.name, NAME_W - 2 * mm, 7)))
+            texts.append((NAME_W + PLOT_W + 2 * mm, y, 7, value))
+        for z in ("-4", "-3", "-2", "0", "2", "3", "4"):
+            x = NAME_W + strip_x(float(z)) - _centred(z, 6)
+            texts.append((x, AXIS_H - 3 * mm, 6, z))
+        ops += ["BT 0 g"]
+        ops += [
+            f"{font} {size:g} Tf 1 0 0 1 {x:.2f} {y:.2f} Tm ({_encoded(t)}) Tj"
+            for x, y, size, t in texts
+        ]
+        ops.append("ET")
+        canvas._code.append("\n".join(ops))

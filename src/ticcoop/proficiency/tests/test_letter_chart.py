@@ -30,10 +30,12 @@ def test_strip_positions_and_tick_runs() -> None:
 def test_own_marker_sits_at_the_participants_z() -> None:
     backdrop = lc.Backdrop.of([-1.0, 0.5, 2.5])
     assert "re" in backdrop.operators and "Tf" not in backdrop.operators  # paths, no text
-    drawing = lc.own_drawing([lc.Mark("铅", "z", 2.5, "2.50", backdrop)])
-    diamonds = [s for s in drawing.contents if isinstance(s, lc.Polygon)]
-    xs = [min(d.points[0::2]) + (max(d.points[0::2]) - min(d.points[0::2])) / 2 for d in diamonds]
-    assert xs[-1] == pytest.approx(lc.NAME_W + lc.strip_x(2.5))  # legend first, then the strip
+    marks = [lc.Mark("铅", "z", 2.5, "2.50", backdrop), lc.Mark("镉", "z", None, "—", backdrop)]
+    [(x, y), missing] = lc.marker_positions(marks)
+    assert x == pytest.approx(lc.NAME_W + lc.strip_x(2.5)) and missing is None
+    assert y == pytest.approx(lc.chart_height(2) - lc.HEAD_H - lc.STRIP_H / 2)  # first strip
+    far = lc.marker_positions([lc.Mark("汞", "z", -6.1, "-6.10", backdrop)])[0]
+    assert far is not None and far[0] == pytest.approx(lc.NAME_W)  # on the edge at −4
 
 
 @pytest.mark.django_db
