@@ -64,6 +64,7 @@ GRID = TableStyle(
     ]
 )
 UNSPECIFIED = "（未指定）"
+NO_EXTERNAL = "无外部提供的活动"
 CONFIDENTIALITY = (
     "本报告只以参加者代码标识结果。代码与机构的对应关系只由能力验证提供者（组织地区的监管部门）"
     "和参加者本身知悉，不向任何第三方披露；各参加者的结果通知书只发给该参加者。"
@@ -145,6 +146,8 @@ def _identity(run: EvaluationRun, meta: ReportMeta) -> list[Flowable]:
         ("版次", f"第 {meta.revision} 版" if meta.revision else "草稿"),
         ("报告签发日期", _day(meta.issued_at)),
         ("能力验证提供者", f"{scheme.provider_name}（{scheme.organising_region.name_zh}）"),
+        ("提供者联系方式", meta.get("contact") or UNSPECIFIED),
+        ("外部提供的活动", meta.get("external_activities") or NO_EXTERNAL),
         ("能力验证协调者", meta.get("coordinator") or UNSPECIFIED),
         (
             "报告授权签字人",
