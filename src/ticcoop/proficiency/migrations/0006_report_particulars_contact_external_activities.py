@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proficiency', '0005_letter_digest_names_its_algorithm'),
+        ("proficiency", "0005_letter_digest_names_its_algorithm"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportparticulars',
-            name='contact',
-            field=models.CharField(blank=True, help_text='地址、电话、电子邮箱；印在报告第 1 节', max_length=255, verbose_name='提供者联系方式'),
+            model_name="reportparticulars",
+            name="contact",
+            field=models.CharField(
+                blank=True,
+                help_text="地址、电话、电子邮箱；印在报告第 1 节",
+                max_length=255,
+                verbose_name="提供者联系方式",
+            ),
         ),
         migrations.AddField(
-            model_name='reportparticulars',
-            name='external_activities',
-            field=models.TextField(blank=True, help_text='分包的活动及承担者，如均匀性和稳定性检验实验室；空白时报告写“无外部提供的活动”', verbose_name='外部提供的活动'),
+            model_name="reportparticulars",
+            name="external_activities",
+            field=models.TextField(
+                blank=True,
+                help_text="分包的活动及承担者，如均匀性和稳定性检验实验室；空白时报告写“无外部提供的活动”",
+                verbose_name="外部提供的活动",
+            ),
         ),
     ]

@@ -106,7 +106,9 @@ class ReportParticulars(models.Model):
     external_activities = models.TextField(
         _("外部提供的活动"),
         blank=True,
-        help_text=_("分包的活动及承担者，如均匀性和稳定性检验实验室；空白时报告写“无外部提供的活动”"),
+        help_text=_(
+            "分包的活动及承担者，如均匀性和稳定性检验实验室；空白时报告写“无外部提供的活动”"
+        ),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
