@@ -52,6 +52,9 @@ TICK = colors.HexColor("#8c8c8c")
 OWN = colors.HexColor("#c0392b")
 # the renderer's initial font state: refers to a font resource of the scratch canvas
 FONT_STATE = re.compile(r"^BT /F\d+ [\d.]+ Tf [\d.]+ TL ET$")
+# the renderer's default line state, repeated before every shape; and long decimals
+DEFAULT_STATE = frozenset({"1 w", "0 J", "0 j", "[] 0 d"})
+LONG_DECIMAL = re.compile(r"(\d*\.\d{2})\d+")
 
 
 def strip_x(z: float, width: float = PLOT_W) -> float:
@@ -114,8 +117,13 @@ class Backdrop:
         canvas = Canvas(io.BytesIO())
         start = len(canvas._code)
         renderPDF.draw(backdrop_drawing(scores), canvas, 0, 0)
-        code = [op for op in canvas._code[start:] if not FONT_STATE.match(op)]
-        return cls("\n".join(code))
+        code = [
+            op
+            for op in canvas._code[start:]
+            if op not in DEFAULT_STATE and not FONT_STATE.match(op)
+        ]
+        # a hundredth of a point is far below what a printer shows; every letter carries this
+        return cls(LONG_DECIMAL.sub(r"\1", "\n".join(code)))
 
 
 @dataclass(frozen=True)
