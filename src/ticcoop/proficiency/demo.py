@@ -2,7 +2,8 @@
 participants from all five regions, a few outliers and censored values) — for Beijing's
 scheme five yearly rounds, in which the first demo lab drifts (history charts and a drift
 warning) — each with its instructions (参加须知) and dispatch records, receipts confirmed by
-the labs that have users — plus a Beijing round whose items are out (the demo lab users can submit) and a Tianjin round open for enrolment.
+the labs that have users and the report's particulars (coordinator, signatory, items,
+provider's contact) — plus a Beijing round whose items are out (the demo lab users can submit) and a Tianjin round open for enrolment.
 
 Everything goes through the services (with past ``now=`` moments for the timeline); reports are
 not rendered here (they are rendered on first download).
@@ -56,6 +57,63 @@ SCHEMES: dict[str, tuple[str, str, str, list[tuple[str, str, int, float, float, 
     ),
 }
 
+# region code → the report's particulars (people and addresses are invented for the demo)
+PARTICULARS: dict[str, dict[str, str]] = {
+    "11": {
+        "coordinator": "王立新",
+        "signatory": "刘建华",
+        "signatory_title": "技术负责人",
+        "items_description": (
+            "大米粉基质样品，每瓶约 50 g，密封铝箔袋包装，经 ⁶⁰Co 辐照灭菌；"
+            "收到后于 4 ℃ 以下避光保存，开封后当日检测。"
+        ),
+        "traceability": "指定值为参加者结果的稳健平均值（算法 A），未另行溯源至有证标准物质。",
+        "comments": "本轮多数实验室结果满意；对铅结果持续偏高的实验室，请核查消解回收率。",
+        "contact": "北京市（演示地址）某区某路 1 号；电话 010-0000 0001；pt-11@example.invalid",
+        "external_activities": "",
+    },
+    "12": {
+        "coordinator": "赵海燕",
+        "signatory": "孙文涛",
+        "signatory_title": "质量负责人",
+        "items_description": "水样两瓶（各 500 mL，硫酸固定，pH < 2），冷藏运输，收到后 48 h 内测定。",
+        "traceability": "",
+        "comments": "总磷低浓度段离散较大，建议核对校准曲线低点。",
+        "contact": "天津市（演示地址）某区某道 2 号；电话 022-0000 0002；pt-12@example.invalid",
+        "external_activities": "样品均匀性和稳定性检验由天津市某计量检测中心（演示）承担。",
+    },
+    "13": {
+        "coordinator": "李国强",
+        "signatory": "周志刚",
+        "signatory_title": "技术负责人",
+        "items_description": "Q235B 热轧钢板加工的标准拉伸试样 2 根（GB/T 228.1 R7 型），随附编号。",
+        "traceability": "",
+        "comments": "",
+        "contact": "河北省（演示地址）石家庄市某路 3 号；电话 0311-0000 0003；pt-13@example.invalid",
+        "external_activities": "",
+    },
+    "14": {
+        "coordinator": "郭红梅",
+        "signatory": "韩建军",
+        "signatory_title": "技术负责人",
+        "items_description": "空气干燥基煤样，粒度 < 0.2 mm，每瓶 30 g，密封棕色玻璃瓶。",
+        "traceability": "",
+        "comments": "灰分结果整体满意；全硫有个别实验室偏低，请检查库仑滴定的电解液状态。",
+        "contact": "山西省（演示地址）太原市某街 4 号；电话 0351-0000 0004；pt-14@example.invalid",
+        "external_activities": "",
+    },
+    "15": {
+        "coordinator": "包玉兰",
+        "signatory": "高志远",
+        "signatory_title": "技术负责人",
+        "items_description": "全脂乳粉，每袋 25 g，铝箔袋充氮包装，常温避光保存。",
+        "traceability": "",
+        "comments": "",
+        "contact": "内蒙古自治区（演示地址）呼和浩特市某路 5 号；电话 0471-0000 0005；"
+        "pt-15@example.invalid",
+        "external_activities": "",
+    },
+}
 
 MIN_POOL = 8  # below this the demo has no meaningful round to evaluate
 
@@ -199,6 +257,7 @@ def _evaluated_round(
     services.close_results(actor, rnd)
     short = "演示数据：机构数量少于最少参加者数" if len(chosen) < scheme.min_participants else ""
     services.evaluate_round(actor, rnd, override_reason=short)
+    services.save_report_particulars(actor, rnd, **PARTICULARS[region.code])
     services.publish_round(actor, rnd, render_report=False)
     return scheme, len(participants)
 

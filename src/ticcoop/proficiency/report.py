@@ -38,6 +38,7 @@ from reportlab.platypus import (
 from ticcoop.pdfs import AUTHOR, FONT, build_pdf, para, text
 from ticcoop.proficiency import labels
 from ticcoop.proficiency.charts import stored_report_image
+from ticcoop.proficiency.letter_chart import Backdrop, LetterChart, Mark
 from ticcoop.proficiency.models import (
     CheckKind,
     EvaluationRun,
@@ -63,6 +64,7 @@ GRID = TableStyle(
     ]
 )
 UNSPECIFIED = "（未指定）"
+NO_EXTERNAL = "无外部提供的活动"
 CONFIDENTIALITY = (
     "本报告只以参加者代码标识结果。代码与机构的对应关系只由能力验证提供者（组织地区的监管部门）"
     "和参加者本身知悉，不向任何第三方披露；各参加者的结果通知书只发给该参加者。"
@@ -144,6 +146,8 @@ def _identity(run: EvaluationRun, meta: ReportMeta) -> list[Flowable]:
         ("版次", f"第 {meta.revision} 版" if meta.revision else "草稿"),
         ("报告签发日期", _day(meta.issued_at)),
         ("能力验证提供者", f"{scheme.provider_name}（{scheme.organising_region.name_zh}）"),
+        ("提供者联系方式", meta.get("contact") or UNSPECIFIED),
+        ("外部提供的活动", meta.get("external_activities") or NO_EXTERNAL),
         ("能力验证协调者", meta.get("coordinator") or UNSPECIFIED),
         (
             "报告授权签字人",
@@ -469,17 +473,21 @@ def _letter(
     evaluations: list[MeasurandEvaluation],
     addressee: str = "",
     index: dict[int, dict[str, int]] | None = None,
+    backdrops: dict[int, Backdrop] | None = None,
 ) -> list[Flowable]:
     round_ = run.round
     index = index or _code_index(evaluations)
-    rows = []
+    backdrops = backdrops or _backdrops(evaluations)
+    rows, marks = [], []
     for e in evaluations:
         i = index[e.pk].get(code)
         if i is None:
             continue
         row = e.outputs["rows"][i]
         d = e.measurand.decimals
-        z = printed(row, "z" if e.z_used == "z" else "z_prime")
+        key = "z" if e.z_used == "z" else "z_prime"
+        z = printed(row, key)
+        marks.append(Mark(e.measurand.name, e.z_used, row.get(key), z, backdrops[e.pk]))
         rows.append(
             [
                 e.measurand.name,
@@ -510,7 +518,9 @@ def _letter(
         Paragraph(letter, BODY),
         Spacer(1, 4 * mm),
         GridTable(header, rows, widths),
-        Spacer(1, 8 * mm),
+        Spacer(1, 5 * mm),
+        LetterChart(marks),
+        Spacer(1, 5 * mm),
         para(round_.scheme.provider_name, BODY),
     ]
 
@@ -519,12 +529,24 @@ def _code_index(evaluations: list[MeasurandEvaluation]) -> dict[int, dict[str, i
     return {e.pk: {code: i for i, code in enumerate(e.inputs["codes"])} for e in evaluations}
 
 
+def _backdrops(evaluations: list[MeasurandEvaluation]) -> dict[int, Backdrop]:
+    """Each measurand's z strip with every participant's tick, drawn once per round."""
+    out = {}
+    for e in evaluations:
+        key = "z" if e.z_used == "z" else "z_prime"
+        out[e.pk] = Backdrop.of(row.get(key) for row in e.outputs["rows"])
+    return out
+
+
 def letters_pdfs(run: EvaluationRun, participants: Iterable[Participant]) -> Iterator[bytes]:
     """The letters of ``participants`` (institution loaded), the evaluation read once."""
     evaluations = _evaluations(run)
     index = _code_index(evaluations)
+    backdrops = _backdrops(evaluations)
     for participant in participants:
-        story = _letter(run, participant.code, evaluations, participant.institution.name, index)
+        story = _letter(
+            run, participant.code, evaluations, participant.institution.name, index, backdrops
+        )
         yield _build(story[1:], f"能力验证结果通知书 {participant.code}")
 
 

@@ -19,11 +19,14 @@ class ParticularsForm(forms.ModelForm):
             "items_description",
             "traceability",
             "comments",
+            "contact",
+            "external_activities",
         )
         widgets = {
             "items_description": forms.Textarea(attrs={"rows": 3}),
             "traceability": forms.Textarea(attrs={"rows": 2}),
             "comments": forms.Textarea(attrs={"rows": 3}),
+            "external_activities": forms.Textarea(attrs={"rows": 2}),
         }
 
 

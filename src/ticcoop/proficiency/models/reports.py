@@ -97,6 +97,19 @@ class ReportParticulars(models.Model):
     items_description = models.TextField(_("能力验证物品描述"), blank=True)
     traceability = models.TextField(_("指定值的计量溯源性"), blank=True)
     comments = models.TextField(_("意见和建议"), blank=True)
+    contact = models.CharField(
+        _("提供者联系方式"),
+        max_length=255,
+        blank=True,
+        help_text=_("地址、电话、电子邮箱；印在报告第 1 节"),
+    )
+    external_activities = models.TextField(
+        _("外部提供的活动"),
+        blank=True,
+        help_text=_(
+            "分包的活动及承担者，如均匀性和稳定性检验实验室；空白时报告写“无外部提供的活动”"
+        ),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -120,6 +133,8 @@ PARTICULAR_FIELDS = (
     "items_description",
     "traceability",
     "comments",
+    "contact",
+    "external_activities",
 )
 
 

@@ -47,3 +47,21 @@ def test_the_demo_lab_sees_its_history_and_drift_warning() -> None:
     otp.verify_session(client, regulator)
     listed = client.get("/pt/actions/").context["drifting"]
     assert member.institution in [h.institution for h in listed]
+    # issue 16: the published demo rounds carry the report's particulars, none "（未指定）"
+    from ticcoop.proficiency.demo import PARTICULARS
+    from ticcoop.proficiency.models import ReportParticulars
+    from ticcoop.proficiency.tests.test_report_checklist import pdf_text
+
+    published = Round.objects.filter(status="published").select_related("scheme")
+    assert published.count() >= len(DRIFT)
+    for rnd in published:
+        found = ReportParticulars.objects.get(round=rnd)
+        code = rnd.scheme.organising_region.code
+        assert found.coordinator == PARTICULARS[code]["coordinator"] and found.signatory
+    latest = published.filter(scheme__organising_region__code="12").get()
+    pdf = Client().get(f"/pt/rounds/{latest.pk}/report.pdf")
+    assert pdf.status_code == 200
+    text, _pages = pdf_text(pdf.content)
+    assert "能力验证协调者赵海燕" in text and "报告授权签字人孙文涛质量负责人" in text
+    assert "（未指定）" not in text
+    assert "天津市某计量检测中心" in text  # the subcontracted homogeneity/stability lab

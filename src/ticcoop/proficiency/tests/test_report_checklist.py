@@ -33,7 +33,7 @@ def pdf_text(pdf: bytes) -> tuple[str, list[str]]:
 def test_the_checklist_has_every_item() -> None:
     items = {item for item, _marker in checklist()}
     assert len(checklist()) >= 25
-    assert set("abcefghijklmnpqrst") <= items and "7.4.3" in items
+    assert set("abcdefghijklmnpqrst") <= items and "7.4.3" in items
 
 
 @pytest.fixture
@@ -52,6 +52,8 @@ def published_report(settings: Any, tmp_path: Path) -> Report:
         signatory_title="技术负责人",
         items_description="大米粉，每瓶 50 g，辐照灭菌",
         comments="本轮整体结果良好。",
+        contact="北京市海淀区某路1号，电话010-12345678",
+        external_activities="均匀性和稳定性检验分包给某检测中心",
     )
     services.evaluate_round(actor, rnd)
     services.publish_round(actor, rnd)
@@ -63,7 +65,14 @@ def test_every_checklist_item_is_in_the_report(published_report: Report) -> None
     missing = [(item, marker) for item, marker in checklist() if marker not in text]
     assert not missing, missing
     # named people and the provider's texts as entered, the round's dates, page x of y
-    for value in ("王协调", "李签字技术负责人", "大米粉，每瓶50g", "本轮整体结果良好"):
+    for value in (
+        "王协调",
+        "李签字技术负责人",
+        "大米粉，每瓶50g",
+        "本轮整体结果良好",
+        "电话010-12345678",
+        "均匀性和稳定性检验分包给某检测中心",
+    ):
         assert value in text
     assert f"报告编号{published_report.number}" in text
     total = len(pages)
@@ -78,4 +87,15 @@ def test_every_checklist_item_is_in_the_report(published_report: Report) -> None
 
 def test_a_marker_that_is_not_in_the_report_fails(published_report: Report) -> None:
     text, _pages = pdf_text(bytes(published_report.pdf))
-    assert "外部提供的活动" not in text  # item d is listed as not covered
+    assert "按方法分组" not in text  # item o (statistics per method group) is not covered
+    assert "无外部提供的活动" not in text  # the provider named its subcontractor
+
+
+def test_without_particulars_the_defaults_are_printed(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    rnd, actor = pf.closed_round()
+    services.evaluate_round(actor, rnd)
+    services.publish_round(actor, rnd)
+    text, _pages = pdf_text(bytes(Report.objects.get(round=rnd).pdf))
+    assert "外部提供的活动无外部提供的活动" in text
+    assert "提供者联系方式（未指定）" in text
