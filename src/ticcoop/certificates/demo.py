@@ -157,7 +157,8 @@ def _historical(serials: _Serials, rng: random.Random) -> list[Certificate]:
             status=CertificateStatus.VALID,
         )  # fmt: skip
         issuer = institution.region.code
-        signers.setdefault(issuer, trust.signer(issuer))
+        if issuer not in signers:  # setdefault(…, trust.signer(…)) loaded the key per row
+            signers[issuer] = trust.signer(issuer)
         versions.append(
             services.new_version(
                 certificate, rows, action=VersionAction.IMPORT, reason="历史证书导入",

@@ -98,12 +98,12 @@ def publish_result(actor: Any, result: TaskResult) -> TaskResult:
         result.save(update_fields=["published_at"])
         task.status = TaskStatus.DONE
         task.save(update_fields=["status"])
-    _apply_risk_rule(actor, result)
+    apply_risk_rule(actor, result)
     events.record("results", result, type="result.published")  # last: see events.recorder
     return result
 
 
-def _apply_risk_rule(actor: Any, result: TaskResult) -> None:
+def apply_risk_rule(actor: Any, result: TaskResult) -> None:
     to_class = risk_rule().get(result.result)
     if to_class is None:
         return
