@@ -40,9 +40,8 @@ from urllib.parse import quote
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "src"))
 
+import bench_registry  # noqa: E402
 from _measure import report_row, scaled, ticcoop  # noqa: E402
-from ticcoop.certificates.tables import write_csv  # noqa: E402
-from ticcoop.methods.ids import make_credit_code, make_org_code  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_INSTITUTIONS", str(scaled(100_000, 5_000))))
 REQUESTS = int(os.environ.get("BENCH_WEB_REQUESTS", str(scaled(1200, 300))))
@@ -52,34 +51,12 @@ HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_WEB_PORT", "8765"))
 WORKERS = 2
 TIME_LIMIT = 60.0
 TICKS = os.sysconf("SC_CLK_TCK")
-REGIONS = [("11", "01"), ("12", "02"), ("13", "03"), ("14", "04"), ("15", "05")]
-WORDS = ["华北", "精诚", "中检", "联合", "环科", "质量", "计量", "食安", "建工", "电科"]
-PARAMETERS = ["铅", "镉", "浑浊度", "抗压强度", "化学需氧量", "排气污染物", "泄漏电流"]
 
 
 def write_files(folder: Path) -> tuple[Path, Path, Path]:
     """The registry as bench_registry.py builds it (same generator, same sizes)."""
-    rng = random.Random(7)
-    institutions, certificates, scopes = [], [], []
-    for index in range(COUNT):
-        region, authority = REGIONS[index % 5]
-        code = make_credit_code(f"91{region}0100" + make_org_code(f"{index + 10_000_000:08d}"))
-        name = f"{rng.choice(WORDS)}{rng.choice(WORDS)}检测技术有限公司{index}"
-        institutions.append([code, name, region, "测试路1号", "", "", "", "正常", "B"])
-        year = 2020 + index % 6
-        number = (
-            f"{year % 100:02d}{authority}{17 + index // 49995 % 80:02d}00{index % 9999 + 1:04d}"
-        )
-        certificates.append([number, code, f"{year}-03-01", "", "", "有效", ""])
-        for parameter in rng.sample(PARAMETERS, 2):
-            scopes.append([number, "食品", "生活饮用水", parameter, "GB/T 5750.6-2023", "", ""])
-    paths = (folder / "institutions.csv", folder / "certificates.csv", folder / "scopes.csv")
-    for path, kind, rows in zip(
-        paths, ("institutions", "certificates", "scopes"), (institutions, certificates, scopes),
-        strict=True,
-    ):  # fmt: skip
-        path.write_bytes(write_csv(kind, rows))
-    return paths
+    bench_registry.COUNT = COUNT
+    return bench_registry.write_files(folder)
 
 
 @contextlib.contextmanager
@@ -242,7 +219,9 @@ def scenarios(sample: list[dict[str, object]]) -> dict[str, tuple[list[str], obj
     """name → (distinct paths, check).  ``sample`` is (number, token) of certificates."""
     rng = random.Random(3)
     n = REQUESTS
-    fragments = [f"{rng.choice(WORDS)}{rng.choice(WORDS)}" for _ in range(n)]
+    fragments = [
+        f"{rng.choice(bench_registry.WORDS)}{rng.choice(bench_registry.WORDS)}" for _ in range(n)
+    ]
     # Distinct URLs with the same work: a word pair, a page (1-3) and a region filter.
     regions = ["", "11", "12", "13", "14", "15"]
     search = [

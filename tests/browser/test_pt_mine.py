@@ -3,14 +3,10 @@ letter (a PDF) and sees its history chart (inline SVG with one point per round).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from ticcoop.proficiency import services
-from ticcoop.proficiency.models import Round
 from ticcoop.proficiency.tests import factories as pf
 from ticcoop.testing import factories
 from ticcoop.testing.otp import browser_login
@@ -20,32 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OWN = ["10.4", "10.6", "11.1"]  # the lab's 铅 results in three rounds (z ≈ 0.7, 1.1, 2.1)
 
 
-def three_published_rounds() -> tuple[Any, list[Round]]:
-    actor = pf.organiser("11")
-    scheme = pf.scheme("11")
-    lab = factories.institution("11")
-    others = [factories.institution(pf.REGIONS[i % 5]) for i in range(13)]
-    rounds = []
-    for index, own in enumerate(OWN):
-        rnd = pf.round_(scheme)
-        participants = [services.enrol(actor, rnd, i) for i in [*others, lab]]
-        services.dispatch_items(actor, rnd)
-        for participant, value in zip(participants, [*pf.VALUES[:13], own], strict=True):
-            services.submit_results(actor, participant, [services.Entry("铅", value, "0.3", "2")])
-        due = timezone.now() - timedelta(days=30 * (len(OWN) - index))
-        Round.objects.filter(pk=rnd.pk).update(results_due=due)
-        rnd.refresh_from_db()
-        services.close_results(actor, rnd)
-        services.evaluate_round(actor, rnd)
-        services.publish_round(actor, rnd, render_report=False)
-        rounds.append(rnd)
-    return lab, rounds
-
-
 def test_lab_opens_its_pt_page_downloads_its_letter_and_sees_its_history(
     live_server: Any, page: Any
 ) -> None:
-    lab, rounds = three_published_rounds()
+    lab, rounds = pf.lab_with_history(OWN)
     user = pf.institution_user(lab)
     # the letter is built on request (ReportLab and charts): on a loaded shared machine that
     # takes longer than the fixture's 15 s default

@@ -107,3 +107,27 @@ def closed_round(values: list[str] | None = None, **scheme_fields: Any) -> tuple
     rnd.refresh_from_db()
     assert rnd.status == RoundStatus.CLOSED
     return rnd, actor
+
+
+def lab_with_history(values: list[str]) -> tuple[Institution, list[Round]]:
+    """A lab in one published round per value (its 铅 result; 13 others from VALUES), the
+    rounds' results due a month apart, oldest first."""
+    actor = organiser("11")
+    made = scheme("11")
+    lab = factories.institution("11")
+    others = [factories.institution(REGIONS[i % 5]) for i in range(13)]
+    rounds = []
+    for index, own in enumerate(values):
+        rnd = round_(made)
+        participants = [services.enrol(actor, rnd, i) for i in [*others, lab]]
+        services.dispatch_items(actor, rnd)
+        for participant, value in zip(participants, [*VALUES[:13], own], strict=True):
+            services.submit_results(actor, participant, [services.Entry("铅", value, "0.3", "2")])
+        due = timezone.now() - timedelta(days=30 * (len(values) - index))
+        Round.objects.filter(pk=rnd.pk).update(results_due=due)
+        rnd.refresh_from_db()
+        services.close_results(actor, rnd)
+        services.evaluate_round(actor, rnd)
+        services.publish_round(actor, rnd, render_report=False)
+        rounds.append(rnd)
+    return lab, rounds

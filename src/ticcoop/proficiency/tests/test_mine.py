@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from ticcoop.proficiency import services
-from ticcoop.proficiency.models import Round
 from ticcoop.proficiency.tests import factories as pf
-from ticcoop.registry.models import Institution
 from ticcoop.testing import factories, otp
 
 pytestmark = pytest.mark.django_db
@@ -28,30 +23,8 @@ def login(user: Any) -> Client:
     return client
 
 
-def lab_with_history(values: list[str]) -> tuple[Institution, list[Round]]:
-    actor = pf.organiser("11")
-    scheme = pf.scheme("11")
-    lab = factories.institution("11")
-    others = [factories.institution(pf.REGIONS[i % 5]) for i in range(13)]
-    rounds = []
-    for index, own in enumerate(values):
-        rnd = pf.round_(scheme)
-        participants = [services.enrol(actor, rnd, i) for i in [*others, lab]]
-        services.dispatch_items(actor, rnd)
-        for participant, value in zip(participants, [*pf.VALUES[:13], own], strict=True):
-            services.submit_results(actor, participant, [services.Entry("铅", value, "0.3", "2")])
-        due = timezone.now() - timedelta(days=30 * (len(values) - index))
-        Round.objects.filter(pk=rnd.pk).update(results_due=due)
-        rnd.refresh_from_db()
-        services.close_results(actor, rnd)
-        services.evaluate_round(actor, rnd)
-        services.publish_round(actor, rnd, render_report=False)
-        rounds.append(rnd)
-    return lab, rounds
-
-
 def test_lab_page_shows_letters_history_chart_and_drift_warning() -> None:
-    lab, rounds = lab_with_history(DRIFTING)
+    lab, rounds = pf.lab_with_history(DRIFTING)
     page = login(pf.institution_user(lab)).get("/pt/mine/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -70,14 +43,14 @@ def test_lab_page_shows_letters_history_chart_and_drift_warning() -> None:
 
 
 def test_steady_lab_has_history_without_warning() -> None:
-    lab, _ = lab_with_history(["10.1", "9.8", "10.2"])
+    lab, _ = pf.lab_with_history(["10.1", "9.8", "10.2"])
     page = login(pf.institution_user(lab)).get("/pt/mine/")
     assert "drift-warning" not in page.content.decode()
     assert len(page.context["histories"]) == 1
 
 
 def test_other_lab_sees_none_of_it_and_regulators_have_no_lab_page() -> None:
-    lab_with_history(DRIFTING[:2])
+    pf.lab_with_history(DRIFTING[:2])
     other = pf.institution_user(factories.institution("11"))
     page = login(other).get("/pt/mine/")
     assert page.status_code == 200
@@ -86,7 +59,7 @@ def test_other_lab_sees_none_of_it_and_regulators_have_no_lab_page() -> None:
 
 
 def test_regulators_list_shows_drifting_labs_of_their_region_only() -> None:
-    lab, _ = lab_with_history(DRIFTING)
+    lab, _ = pf.lab_with_history(DRIFTING)
     own = login(factories.regulator("11")).get("/pt/actions/?show=all")
     assert [h.institution for h in own.context["drifting"]] == [lab]
     assert lab.name in own.content.decode()
@@ -95,7 +68,7 @@ def test_regulators_list_shows_drifting_labs_of_their_region_only() -> None:
 
 
 def test_open_rounds_in_the_labs_fields() -> None:
-    lab, _ = lab_with_history(DRIFTING[:1])
+    lab, _ = pf.lab_with_history(DRIFTING[:1])
     same_field = pf.round_(pf.scheme("12", field="食品"))
     other_field = pf.round_(pf.scheme("13", field="建材"))
     page = login(pf.institution_user(lab)).get("/pt/mine/")
