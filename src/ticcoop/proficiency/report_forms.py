@@ -6,22 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from ticcoop.proficiency.models import ReportParticulars
+from ticcoop.proficiency.models.reports import PARTICULAR_FIELDS
 from ticcoop.proficiency.services.reports import MAX_REASON
 
 
 class ParticularsForm(forms.ModelForm):
     class Meta:
         model = ReportParticulars
-        fields = (
-            "coordinator",
-            "signatory",
-            "signatory_title",
-            "items_description",
-            "traceability",
-            "comments",
-            "contact",
-            "external_activities",
-        )
+        fields = PARTICULAR_FIELDS
         widgets = {
             "items_description": forms.Textarea(attrs={"rows": 3}),
             "traceability": forms.Textarea(attrs={"rows": 2}),

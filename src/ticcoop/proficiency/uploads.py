@@ -36,18 +36,26 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _column_map(header: list[str]) -> dict[str, int]:
+def find_columns(
+    header: list[str], aliases: dict[str, tuple[str, ...]], required: list[str]
+) -> tuple[dict[str, int], list[str]]:
+    """Each column's index by its accepted names (blanks and case ignored, the first match
+    kept) and the required columns that are missing."""
     found: dict[str, int] = {}
     for index, name in enumerate(header):
         key = name.strip().replace(" ", "").casefold()
-        for column, aliases in COLUMNS.items():
-            if key in aliases and column not in found:
+        for column, names in aliases.items():
+            if key in names and column not in found:
                 found[column] = index
-    missing = [LABELS[c] for c in REQUIRED if c not in found]
+    return found, [c for c in required if c not in found]
+
+
+def _column_map(header: list[str]) -> dict[str, int]:
+    found, missing = find_columns(header, COLUMNS, list(REQUIRED))
     if missing:
         raise ValidationError(
             _("第 1 行（表头）缺少列：%(cols)s；可用列名：测量项目、结果、U、k、方法")
-            % {"cols": "、".join(missing)}
+            % {"cols": "、".join(LABELS[c] for c in missing)}
         )
     return found
 

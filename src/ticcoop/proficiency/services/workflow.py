@@ -29,7 +29,7 @@ from ticcoop.proficiency.models import (
     RoundStatus,
 )
 from ticcoop.proficiency.queries import access_organiser, institution_of
-from ticcoop.proficiency.uploads import read_table
+from ticcoop.proficiency.uploads import find_columns, read_table
 
 MAX_DISPATCH_ROWS = 5000
 DISPATCH_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -225,17 +225,11 @@ def record_dispatches(
 
 
 def _dispatch_columns(header: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for index, name in enumerate(header):
-        key = name.strip().replace(" ", "").casefold()
-        for column, aliases in DISPATCH_COLUMNS.items():
-            if key in aliases and column not in found:
-                found[column] = index
-    missing = [DISPATCH_LABELS[c] for c in DISPATCH_COLUMNS if c not in found]
+    found, missing = find_columns(header, DISPATCH_COLUMNS, list(DISPATCH_COLUMNS))
     if missing:
         raise ValidationError(
             _("第 1 行（表头）缺少列：%(cols)s；须有列：参加者代码、快递公司、运单号、发出日期")
-            % {"cols": "、".join(missing)}
+            % {"cols": "、".join(DISPATCH_LABELS[c] for c in missing)}
         )
     return found
 
