@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from ._common import FloatArray, StatisticsInputError, finite, positive
 
@@ -90,6 +89,8 @@ def ssz_limit(n: int, *, level: float = 0.95) -> float:
     lvl = finite(level, "level")
     if not 0 < lvl < 1:
         raise StatisticsInputError(f"level must be between 0 and 1, got {level!r}")
+    from scipy import stats  # imported here: scipy.stats costs 1.5 s at every process start
+
     return float(stats.chi2.ppf(lvl, n))
 
 

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 NOT_THE_REGIONS_OWN = {"cross_findings_on_time", "double_random_batches"}
 
 
-@pytest.mark.parametrize("seed", range(8))
+# Four seeds: seed 1 is issue 18's; each load is ~12 s of the suite on each database.
+@pytest.mark.parametrize("seed", range(4))
 def test_demo_data_loads_for_every_seed(seed: int) -> None:
     out = StringIO()
     call_command("demo_data", institutions=40, seed=seed, stdout=out)
