@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 import pytest
@@ -37,14 +38,15 @@ def _django_test_defaults(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Let test teardown empty the audit tables of the *test* database on PostgreSQL.
+    """Let test teardown empty the audit tables of the *test* database on PostgreSQL, fast.
 
     The audit log and the chain refuse UPDATE, DELETE and TRUNCATE (audit migration 0002).
-    TransactionTestCase and the live-server browser tests end with a flush, which TRUNCATEs
-    every table; only here, on the throw-away test database, the TRUNCATE trigger is
-    disabled (the row trigger stays on, and audit/tests switch this one back on to test it).
+    TransactionTestCase and the live-server browser tests end with a flush; only here, on the
+    throw-away test database, the TRUNCATE trigger is disabled (the row trigger stays on, and
+    audit/tests switch this one back on to test it). The flush itself is ``_flush_sql``.
     """
     from django.db import connections
+    from django.db.backends.postgresql.operations import DatabaseOperations
 
     from ticcoop.audit.triggers import TRUNCATE_TRIGGER, set_triggers
 
@@ -52,6 +54,33 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         for connection in connections.all():
             if connection.vendor == "postgresql":
                 set_triggers(connection, TRUNCATE_TRIGGER, enabled=False)
+    DatabaseOperations.sql_flush = _flush_sql(DatabaseOperations.sql_flush)  # type: ignore[method-assign]
+
+
+def _flush_sql(truncate: Any) -> Any:
+    """A test flush on PostgreSQL that DELETEs instead of TRUNCATing, but for the append-only
+    audit tables (their row trigger refuses DELETE). TRUNCATE of every table (~250) took
+    3.5 s per transactional test, DELETE of the few tables a test filled takes milliseconds;
+    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED, so the order does not matter
+    inside the flush's transaction."""
+    from ticcoop.audit.triggers import APPEND_ONLY_TABLES
+
+    def sql_flush(
+        self: Any, style: Any, tables: list[str], *, reset_sequences: bool = False,
+        allow_cascade: bool = False,
+    ) -> list[str]:  # fmt: skip
+        if reset_sequences or allow_cascade:
+            return truncate(  # type: ignore[no-any-return]
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        append_only = [table for table in tables if table in APPEND_ONLY_TABLES]
+        return [
+            *truncate(self, style, append_only),
+            # table names from the models, quoted: no user input
+            *(f"DELETE FROM {self.quote_name(t)}" for t in tables if t not in APPEND_ONLY_TABLES),  # noqa: S608
+        ]
+
+    return sql_flush
 
 
 @pytest.fixture(autouse=True)
@@ -61,15 +90,37 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
     Not serialized_rollback: restoring auth rows fires the audit log, which recreates content
     types before they are restored (UNIQUE constraint failures). Flushing re-runs post_migrate,
-    which brings back content types, permissions and the role groups; the regions come back here.
+    which brings back content types, permissions and the role groups (accounts.roles, connected
+    to post_migrate); the regions come back here.
     """
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     from django.apps import apps
 
-    from ticcoop.accounts.roles import grant_role_permissions
-
     regions = importlib.import_module("ticcoop.regions.migrations.0002_five_regions")
     regions.load_regions(apps, None)
-    grant_role_permissions()
+
+
+# Fixtures that reach the test database (pytest-django's and the browser tests' live server);
+# not django_db_setup or django_db_blocker: pytest-django's autouse fixtures pull them into
+# every test.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``TICCOOP_TESTS_DATABASE_ONLY=1`` (the PostgreSQL run of ``.ci/run``) keeps the tests that
+    touch the test database and deselects the rest: the published methods, settings and CLI
+    start-up, and the job-consumer sites (SQLite files of their own) do not depend on
+    DATABASE_URL, so a second run would repeat the SQLite run exactly."""
+    if os.environ.get("TICCOOP_TESTS_DATABASE_ONLY") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        (kept if uses_database else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

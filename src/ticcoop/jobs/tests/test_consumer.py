@@ -22,10 +22,6 @@ from ticcoop.testing.consumer import Site, institutions_csv
 
 PORT = int(os.environ.get("TICCOOP_TEST_PORT", "8046"))  # a free port of this machine
 REDIS_URL = os.environ.get("TICCOOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the sites run on SQLite files of their own: the SQLite run of the suite has them",
-)
 BACKENDS = [
     "sqlite",
     pytest.param(
