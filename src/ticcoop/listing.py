@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 EXACT_LIMIT = 2000
 PLANNER_SETTINGS = ("enable_seqscan", "enable_bitmapscan")
@@ -69,12 +70,29 @@ def search_page(
     ids = list(matching.order_by().values_list("pk", flat=True)[: EXACT_LIMIT + 1])
     if len(ids) <= EXACT_LIMIT:
         number = min(max(page, 1), _pages(len(ids), size))
-        items = list(listing.filter(pk__in=ids)[(number - 1) * size : number * size])
+        items = list(among(listing, ids)[(number - 1) * size : number * size])
         return SearchPage(items, number, size, len(ids), True, number * size < len(ids))
     number = max(page, 1)
     with walking_listing_index():
         items = list(matching[(number - 1) * size : number * size + 1])
     return SearchPage(items[:size], number, size, EXACT_LIMIT, False, len(items) > size)
+
+
+def among(queryset: QuerySet[Any], ids: list[int]) -> QuerySet[Any]:
+    """``queryset`` narrowed to the rows ``ids``: on PostgreSQL one parameter, the array's
+    text (``pk = ANY('{1,2,…}'::bigint[])``), since ``pk__in`` binds each of up to 2,000 ids
+    as its own parameter, which cost ~4 ms of Python per search (Django's per-value lookup
+    preparation and psycopg's parsing of a query text with 2,000 placeholders; a Python list
+    as the parameter still costs ~1 ms in psycopg's array dumper); the plan is the same."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(pk__in=ids)
+    meta = queryset.model._meta
+    quote = connection.ops.quote_name
+    column = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
+    array = "{" + ",".join(map(str, map(int, ids))) + "}"  # a parameter, of integers only
+    condition = f"{column} = ANY(%s::{meta.pk.rel_db_type(connection)}[])"
+    # Safe: the SQL text holds only the model's own table, column and type names.
+    return queryset.filter(RawSQL(condition, (array,), output_field=BooleanField()))  # noqa: S611
 
 
 @contextmanager
