@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 
 EXACT_LIMIT = 2000
@@ -66,15 +66,50 @@ def search_page(
         number = min(max(page, 1), _pages(count, size))
         items = list(listing[(number - 1) * size : number * size])
         return SearchPage(items, number, size, count, True, number * size < count)
-    ids = list(matching.order_by().values_list("pk", flat=True)[: EXACT_LIMIT + 1])
+    ids, in_order = _matching_ids(listing, matching)
     if len(ids) <= EXACT_LIMIT:
         number = min(max(page, 1), _pages(len(ids), size))
-        items = list(listing.filter(pk__in=ids)[(number - 1) * size : number * size])
+        shown = slice((number - 1) * size, number * size)
+        items = list(
+            listing.filter(pk__in=ids[shown]) if in_order else listing.filter(pk__in=ids)[shown]
+        )
         return SearchPage(items, number, size, len(ids), True, number * size < len(ids))
     number = max(page, 1)
     with walking_listing_index():
         items = list(matching[(number - 1) * size : number * size + 1])
     return SearchPage(items[:size], number, size, EXACT_LIMIT, False, len(items) > size)
+
+
+def _matching_ids(listing: QuerySet[Any], matching: QuerySet[Any]) -> tuple[list[int], bool]:
+    """Up to ``EXACT_LIMIT`` + 1 ids of matches, and whether they are in listing order.
+
+    On PostgreSQL they are: the first ``EXACT_LIMIT`` + 1 matches (unordered, so the search
+    index stops there) are sorted by the listing's columns in a query around them, and the
+    page is then read by its own ids.  Asking instead for the page among all those ids
+    (``pk IN (…2,000 ids…) ORDER BY … LIMIT``) let the planner walk the listing index testing
+    each row against the id list: 12–25 ms of database time per search at 100,000
+    certificates, and ~4 ms of Python to bind 2,000 parameters (issue 17).  SQLite walks its
+    index well for that query, so it keeps it.
+    """
+    first = matching.order_by()
+    database = connections[first.db]  # the routed one (a replica for anonymous reads)
+    if database.vendor != "postgresql":
+        return list(first.values_list("pk", flat=True)[: EXACT_LIMIT + 1]), False
+    keys = [str(name) for name in listing.query.order_by]  # field names, "-" for descending
+    columns = ["pk", *(key.lstrip("-") for key in keys)]
+    sql, params = first.values_list(*columns)[: EXACT_LIMIT + 1].query.sql_with_params()
+    aliases = [f"c{index}" for index in range(len(columns))]
+    order = [
+        f"c{index} DESC" if key.startswith("-") else f"c{index}"
+        for index, key in enumerate(keys, 1)
+    ]
+    with database.cursor() as cursor:
+        # Safe: besides the compiled query (its values are parameters) only generated aliases.
+        cursor.execute(
+            f"SELECT c0 FROM ({sql}) AS matches ({', '.join(aliases)}) ORDER BY {', '.join(order)}",  # noqa: S608
+            params,
+        )
+        return [row[0] for row in cursor.fetchall()], True
 
 
 @contextmanager

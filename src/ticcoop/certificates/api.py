@@ -20,6 +20,7 @@ from ticcoop.certificates.schemas import (
     VersionOut,
 )
 from ticcoop.certificates.scope import ScopeRow
+from ticcoop.config.renderer import plain_response
 from ticcoop.registry.models import Institution
 from ticcoop.schemas import InSchema, PageNo
 
@@ -45,7 +46,18 @@ def _rows(rows: list[Any]) -> list[ScopeRow]:
 def search(request: HttpRequest, filters: Query[CertificateFilter]) -> Any:
     """Every region's certificates, searchable by number, credit code, name, parameter or
     standard; 50 per page.  ``count`` is exact when ``count_is_exact``, else "more than"."""
-    return queries.search_page(filters.q, filters.region, filters.status, filters.page, 50)
+    found = queries.search_page(
+        filters.q, filters.region, filters.status, filters.page, 50, rows=True
+    )
+    return plain_response(
+        {
+            "items": found.items,
+            "count": found.count,
+            "count_is_exact": found.count_is_exact,
+            "page": found.number,
+            "has_next": found.has_next,
+        }
+    )
 
 
 @router.get("/verify", response=CertificateVerifyOut)

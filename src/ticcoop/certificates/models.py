@@ -47,6 +47,13 @@ STORED_STATUSES = [
 LIVE_STATUSES = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
 
 
+def effective_status_of(status: str, expiry_date: date, today: date | None = None) -> str:
+    """The stored status, or "expired" once a live certificate is past its expiry date."""
+    if status in LIVE_STATUSES and expiry_date < (today or timezone.localdate()):
+        return CertificateStatus.EXPIRED.value
+    return str(status)
+
+
 def validate_certificate_number(value: str) -> None:
     try:
         parse_certificate_number(value)
@@ -143,10 +150,7 @@ class Certificate(models.Model):
         return self.issuing_region.code if self.issuing_region_id else NATIONAL_AUTHORITY  # type: ignore[union-attr]
 
     def effective_status(self, today: date | None = None) -> str:
-        day = today or timezone.localdate()
-        if self.status in LIVE_STATUSES and self.expiry_date < day:
-            return CertificateStatus.EXPIRED.value
-        return str(self.status)
+        return effective_status_of(self.status, self.expiry_date, today)
 
     def effective_status_label(self) -> str:
         return str(CertificateStatus(self.effective_status()).label)

@@ -20,6 +20,7 @@ from ticcoop.certificates import exporting, queries, services
 from ticcoop.certificates.forms import ImportForm, IssueForm, LifecycleForm, ScopeForm
 from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.pdf import render_certificate_pdf
+from ticcoop.certificates.rows import table_rows
 from ticcoop.certificates.tables import CERTIFICATES, INSTITUTIONS, SCOPES
 from ticcoop.certificates.tasks import CERTIFICATE_PDFS, REGISTRY_EXPORT, REGISTRY_IMPORT
 from ticcoop.certificates.verdict import facts_of, verdict_for
@@ -38,6 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = queries.search_page(text, region_code, status, page_number(request), PAGE_SIZE)
     context = {
         "page": page,
+        "rows": table_rows(page),
         "q": text,
         "region_code": region_code,
         "status": status,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import access_region_write, can_write_region
 from ticcoop.certificates.queries import certificates_of
+from ticcoop.certificates.rows import table_rows
 from ticcoop.pages import page_number, referring, still_referred_message
 from ticcoop.regions.models import Region
 from ticcoop.registry import services
@@ -51,7 +52,12 @@ def institution_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     )
     can_write = can_write_region(request.user, institution.region_id)
     held = list(certificates_of(institution.pk).prefetch_related("scope", "versions"))
-    context = {"institution": institution, "can_write": can_write, "certificates": held}
+    context = {
+        "institution": institution,
+        "can_write": can_write,
+        "certificates": held,
+        "rows": table_rows(held),
+    }
     return render(request, "web/institution_detail.html", context)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ticcoop.accounts.roles import Role
 from ticcoop.certificates import services
 from ticcoop.certificates.models import Certificate
+from ticcoop.certificates.schemas import CertificateOut
 from ticcoop.certificates.tables import write_csv
 from ticcoop.certificates.tests import factories as cf
 from ticcoop.jobs.models import Job
@@ -125,6 +126,22 @@ def test_api_verify_reports_current_status_for_an_old_token(client: Client) -> N
     assert body["token_version"] == 1 and body["current_version"] == 2
     bad = client.get("/api/certificates/verify", {"token": printed[:40]}).json()
     assert bad["signature_valid"] is False and bad["detail"].startswith("not valid:")
+
+
+def test_api_verify_and_search_read_few_columns_in_few_queries(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    """The lean reads (issue 17) load nothing later: the keys and the certificate for a verify,
+    the count and the page for a search; a search row has exactly the schema's fields."""
+    certificate = cf.certificate("12")
+    token = certificate.versions.get().token
+    with django_assert_num_queries(2):
+        body = client.get("/api/certificates/verify", {"token": token}).json()
+    assert body["current_status_label"] and body["number"] == certificate.number
+    with django_assert_num_queries(3):  # the regions named in the words, the ids, the page
+        found = client.get("/api/certificates", {"q": certificate.number}).json()
+    assert set(found["items"][0]) == set(CertificateOut.model_fields)
+    assert found["items"][0]["issue_date"] == certificate.issue_date.isoformat()
 
 
 def test_api_detail_versions_and_search(client: Client) -> None:

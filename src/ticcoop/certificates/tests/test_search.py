@@ -76,6 +76,20 @@ def test_broad_search_pages_in_the_same_order_as_an_exact_one(monkeypatch) -> No
 
 
 @pytest.mark.django_db
+def test_exact_search_pages_cut_the_listing_order() -> None:
+    """An exact search's pages (on PostgreSQL the matches' ids are sorted in the database,
+    then each page read by its ids) are the listing's order cut in pages, as rows too."""
+    for code in ("11", "12", "13", "14", "15", "11", "13"):
+        cf.certificate(code, name=f"精诚检测{code}")
+    order = [c.number for c in queries.certificate_listing().filter(search_key__contains="精诚")]
+    pages = [queries.search_page("精诚", "", "", number, 3) for number in (1, 2, 3)]
+    assert [c.number for page in pages for c in page] == order and len(order) == 7
+    rows = [queries.search_page("精诚", "", "", n, 3, rows=True) for n in (1, 2, 3)]
+    assert [row["number"] for page in rows for row in page] == order
+    assert [p.has_next for p in rows] == [True, True, False] and rows[0].count == 7
+
+
+@pytest.mark.django_db
 def test_search_page_and_api_say_when_the_count_is_a_floor(client: Client, monkeypatch) -> None:
     for code in ("11", "12", "13"):
         cf.certificate(code, name=f"宽泛检测{code}")
