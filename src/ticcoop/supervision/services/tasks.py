@@ -31,7 +31,10 @@ class TaskMaker:
     def __init__(self, batch: Batch, codes: list[str]) -> None:
         self.batch = batch
         rows = manifest_files.read_targets_csv(bytes(batch.targets_csv))
-        self.names = {row.id: (row.name, row.region, row.entity_type) for row in rows}
+        wanted = set(codes)  # only these targets: the population may hold millions
+        self.names = {
+            row.id: (row.name, row.region, row.entity_type) for row in rows if row.id in wanted
+        }
         self.regions = {region.code: region for region in batch.plan.regions.all()}
         self.institutions = dict(
             Institution.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
