@@ -18,7 +18,16 @@ the reference; ≤ 1 GiB peak at 1,000,000 institutions.  BENCH_INSTITUTIONS set
 10,000).  Above ~18,000 institutions the demo used to fail (its inspectors stopped growing at
 200 per region); they now grow with N, and 30,000 runs (measured 2026-12-03: 247,440 rows,
 196.9 s CPU, ratio 72.6x, peak 0.45 GiB; after the bulk publication of the joint batch's
-results and one signing-key load per issuer: 237,855 rows, 76.6 s CPU, 29.9x, peak 0.44 GiB).
+results and one signing-key load per issuer: 237,855 rows, 76.6 s CPU, 29.9x, peak 0.44 GiB;
+2026-12-03 again, 286,000 rows: 106.0 s CPU, 25.3x, peak 0.44 GiB; after the historical
+certificates, a draw's tasks, the risk-class raises, the institutions and the events moved to
+``insert_rows``: 63.8 s CPU, 16.7x, peak 0.32 GiB.  What is left, by step at 30,000 (CPU
+s, a loaded machine): certificates 33 (SM2 signing of 24,000 tokens ~11.5, the URLconf
+loaded on the first ``reverse`` ~3), PT rounds 8.5 (fixed size: services, participant by
+participant), supervision 6.7, record_existing 3.9, inspections 3.3, institutions 2.8,
+seal_unlinked 2.4.  At 100,000 (934,257 rows): 178.7 s CPU, 12.6x, peak 0.47 GiB — the peak
+still grows with N (~2 KiB per institution from 30,000 to 100,000), so 1 GiB at 1,000,000 is
+not met yet (not run at 1M).
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ changed through the services, so that version histories exist.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.auth.models import User
@@ -26,11 +25,11 @@ from ticcoop.accounts.queries import region_id_of_user
 from ticcoop.accounts.roles import Role
 from ticcoop.assessments.models import Assessment, AssessmentKind
 from ticcoop.assessments.queries import assessment_allows_issue
+from ticcoop.bulk import insert_rows
 from ticcoop.certificates import services
 from ticcoop.certificates.models import (
     Certificate,
     CertificateStatus,
-    CertificateVersion,
     ScopeItem,
     VersionAction,
 )
@@ -130,8 +129,16 @@ def _issue_assessed(serials: _Serials, rng: random.Random, regulators: dict[int,
     return issued
 
 
-def _historical(serials: _Serials, rng: random.Random) -> list[Certificate]:
-    """Bulk-insert historical certificates (import versions) for un-certified institutions."""
+# Institutions per written chunk: the demo's memory stays flat up to a million institutions.
+CHUNK = 5000
+
+
+def _historical(serials: _Serials, rng: random.Random) -> int:
+    """Bulk-insert historical certificates (import versions) for un-certified institutions.
+
+    Written as the registry import writes them (``ticcoop.bulk.insert_rows``, tokens from a
+    ``BatchSigner``), a chunk of institutions at a time; they draw from ``rng`` in
+    primary-key order, so the certificates do not depend on the chunk size."""
     today = timezone.localdate()
     taken = set(Certificate.objects.values_list("institution_id", flat=True))
     taken |= set(Assessment.objects.values_list("institution_id", flat=True))
@@ -139,45 +146,53 @@ def _historical(serials: _Serials, rng: random.Random) -> list[Certificate]:
         Institution.objects.exclude(pk__in=taken)
         .exclude(status=InstitutionStatus.CLOSED)
         .select_related("region")
+        .order_by("pk")
     )
-    signers: dict[str, Callable[[dict[str, str | int]], str]] = {}
-    certificates, versions, items = [], [], []
-    for institution in institutions.order_by("pk"):
+    batch = trust.BatchSigner()
+    certificates: list[tuple[Certificate, list[ScopeRow]]] = []
+    written = 0
+    for institution in institutions.iterator(chunk_size=CHUNK):
         if rng.random() < 0.2:
             continue  # some institutions hold no certificate in the demo
         category, rows = _scope(rng)
         day = add_years(today, -rng.randint(0, 5)) - timedelta(days=rng.randint(1, 360))
-        start = day
         number = serials.number(
             day.year, institution.region.authority_code, FIELD_CODES[category], 1001
         )
         certificate = Certificate(
             number=number, institution=institution, issuing_region=institution.region,
-            issue_date=day, valid_from=start, expiry_date=expiry_for(start),
+            issue_date=day, valid_from=day, expiry_date=expiry_for(day),
             status=CertificateStatus.VALID,
         )  # fmt: skip
-        issuer = institution.region.code
-        if issuer not in signers:  # setdefault(…, trust.signer(…)) loaded the key per row
-            signers[issuer] = trust.signer(issuer)
-        versions.append(
-            services.new_version(
-                certificate, rows, action=VersionAction.IMPORT, reason="历史证书导入",
-                actor=None, sign=signers[issuer], save=False,
-            )
-        )  # fmt: skip
-        certificates.append(certificate)
-        items.append(rows)
-    Certificate.objects.bulk_create(certificates, batch_size=500)
-    CertificateVersion.objects.bulk_create(versions, batch_size=500)
-    ScopeItem.objects.bulk_create(
-        (
-            ScopeItem(certificate=c, position=i, **row.as_dict())
-            for c, rows in zip(certificates, items, strict=True)
+        certificates.append((certificate, rows))
+        if len(certificates) == CHUNK:
+            written += _write_historical(certificates, batch)
+            certificates = []
+    return written + _write_historical(certificates, batch)
+
+
+def _write_historical(
+    certificates: list[tuple[Certificate, list[ScopeRow]]], batch: trust.BatchSigner
+) -> int:
+    versions = [
+        services.new_version(
+            certificate, rows, action=VersionAction.IMPORT, reason="历史证书导入",
+            actor=None, sign=batch.for_issuer(certificate.issuer_code), save=False,
+        )
+        for certificate, rows in certificates
+    ]  # fmt: skip
+    for version, token in zip(versions, batch.sign_all(), strict=True):
+        version.token = token
+    insert_rows([certificate for certificate, _rows in certificates])
+    insert_rows(versions)
+    insert_rows(
+        [
+            ScopeItem(certificate=certificate, position=i, **row.as_dict())
+            for certificate, rows in certificates
             for i, row in enumerate(rows, start=1)
-        ),
-        batch_size=1000,
+        ]
     )
-    return certificates
+    return len(certificates)
 
 
 def _histories(rng: random.Random, regulators: dict[int, User]) -> dict[str, int]:
@@ -231,6 +246,6 @@ def load(seed: int) -> str:
     done = _histories(rng, regulators)
     changes = "、".join(f"{label} {count}" for label, count in done.items())
     return (
-        f"已生成 {issued + len(historical)} 张资质认定证书（{issued} 张依据评审首次发证，"
-        f"{len(historical)} 张历史证书批量导入）；{changes}。"
+        f"已生成 {issued + historical} 张资质认定证书（{issued} 张依据评审首次发证，"
+        f"{historical} 张历史证书批量导入）；{changes}。"
     )

@@ -218,7 +218,7 @@ def _value(rng: random.Random, level: float, sd: float, decimals: int) -> str:
 def _evaluated_round(
     rng: random.Random,
     region: Region,
-    pool: list[Institution],
+    pool: list[int],
     *,
     scheme: Scheme | None = None,
     years_ago: int = 1,
@@ -235,8 +235,12 @@ def _evaluated_round(
     due = deadline + timedelta(days=45)
     rnd = _round(actor, scheme, f"PT{deadline.year}-{region.code}-01", deadline, due)
     chosen = rng.sample(pool, min(len(pool), rng.randint(20, 30)))
-    chosen += [i for i in pool if i.pk in shifts and i not in chosen]
-    participants = [services.enrol(actor, rnd, i, now=deadline - timedelta(days=1)) for i in chosen]
+    chosen += [pk for pk in shifts if pk in pool and pk not in chosen]
+    institutions = Institution.objects.select_related("region").in_bulk(chosen)
+    participants = [
+        services.enrol(actor, rnd, institutions[pk], now=deadline - timedelta(days=1))
+        for pk in chosen
+    ]
     _instructions(actor, rnd, deadline - timedelta(days=5))
     services.dispatch_items(actor, rnd, now=deadline + timedelta(days=1))
     rnd.refresh_from_db()
@@ -267,12 +271,12 @@ def _evaluated_round(
 DRIFT = (0.6, 1.2, 1.7, 2.4, 2.6)
 
 
-def _history(rng: random.Random, region: Region, pool: list[Institution]) -> int:
+def _history(rng: random.Random, region: Region, pool: list[int]) -> int:
     """Five yearly rounds of the Beijing scheme (the last is last year's), so that history
     charts show several points and the first demo lab has a drift warning."""
-    labs = InstitutionMembership.objects.filter(institution__in=pool).order_by(
-        "institution__region__code", "institution__pk"
-    )
+    labs = InstitutionMembership.objects.filter(
+        institution__status=InstitutionStatus.OPERATING
+    ).order_by("institution__region__code", "institution__pk")
     first = labs.values_list("institution", flat=True).first()
     scheme, enrolled = None, 0
     for i, shift in enumerate(DRIFT):
@@ -316,7 +320,13 @@ def _live_rounds(region_bj: Region, region_tj: Region) -> None:
 
 def load(seed: int) -> str:
     rng = random.Random(seed + 13)
-    pool = list(Institution.objects.filter(status=InstitutionStatus.OPERATING).order_by("pk"))
+    # keys, not objects: the operating institutions of a million-institution demo would
+    # take more than a gigabyte as model objects; only the sampled ones are loaded
+    pool = list(
+        Institution.objects.filter(status=InstitutionStatus.OPERATING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     regions = list(Region.objects.filter(is_active=True, code__in=SCHEMES).order_by("code"))
     if len(pool) < MIN_POOL:
         regions = []

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from ticcoop.accounts.demo import region_prefix
 from ticcoop.accounts.roles import Role
 from ticcoop.accounts.services import create_user
+from ticcoop.bulk import insert_rows
 from ticcoop.methods.ids import make_credit_code, make_org_code
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import (
@@ -269,18 +270,18 @@ def iter_institutions(total: int, seed: int) -> Iterator[Institution]:
 def create_institutions(
     total: int, seed: int, batch_size: int = 5000, advance: Callable[[int], None] = lambda n: None
 ) -> int:
-    """Bulk insert in batches so memory stays flat even for a million rows."""
+    """Insert in batches (``insert_rows``) so memory stays flat even for a million rows."""
     batch: list[Institution] = []
     created = 0
     for institution in iter_institutions(total, seed):
         batch.append(institution)
         if len(batch) >= batch_size:
-            Institution.objects.bulk_create(batch)
+            insert_rows(batch)
             created += len(batch)
             advance(len(batch))
             batch = []
     if batch:
-        Institution.objects.bulk_create(batch)
+        insert_rows(batch)
         created += len(batch)
         advance(len(batch))
     return created

@@ -134,8 +134,8 @@ def _publish_results(regulators: dict[str, User], tasks: list[Task], rng: random
     an event) took most of the demo's time.  Here the published results are inserted at once
     (``insert_rows``; ``seal_unlinked`` chains them at the end of the demo) with one audit
     entry each, the tasks are marked done with one audit entry each, one event per result
-    (``record_many``), and the credit-risk rule still runs through the service for the
-    results that raise a class."""
+    (``record_many``), and the credit-risk rule raises the classes through the service's bulk
+    form (``apply_risk_rules``), per region in its regulator's name."""
     today, now = timezone.localdate(), timezone.now()
     deadline = results_services.publication_deadline(today)
     results: list[TaskResult] = []
@@ -178,7 +178,8 @@ def _publish_results(regulators: dict[str, User], tasks: list[Task], rng: random
         log_rows(regulators[code], Task, done, {"demo": "supervision"})
     for record in results:
         record.task.status = TaskStatus.DONE
-        results_services.apply_risk_rule(regulators[record.task.region.code], record)
+    for code, records in by_region.items():
+        results_services.apply_risk_rules(regulators[code], records)
     events.record_many("results", results)
 
 

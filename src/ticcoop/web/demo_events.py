@@ -1,5 +1,5 @@
 """Events for records made without the services (the demo data's bulk inserts): one event per
-record that has none yet, one bulk insert of event rows per kind.
+record that has none yet, inserted in chunks per kind.
 
 A sync client starting on a fresh demo database then finds the demo's institutions,
 certificates, rounds, draws, tasks, results and findings in the change feeds.
@@ -12,8 +12,12 @@ from typing import Any
 
 from django.db import models, transaction
 
+from ticcoop.bulk import insert_rows
 from ticcoop.events.models import Event, Kind
 from ticcoop.events.payloads import describe
+
+#: Events written at once (``insert_rows``, as ``events.record_many`` writes them).
+CHUNK = 5000
 
 
 def _sources() -> list[tuple[str, Callable[[], models.QuerySet[Any]]]]:
@@ -50,11 +54,15 @@ def record_existing() -> dict[str, int]:
     with transaction.atomic():
         for kind, source in _sources():
             known = set(Event.objects.filter(kind=kind).values_list("key", flat=True))
-            rows = []
-            for obj in source().order_by("pk").iterator(chunk_size=2000):
+            rows: list[Event] = []
+            written = 0
+            for obj in source().order_by("pk").iterator(chunk_size=CHUNK):
                 key, payload = describe(kind, obj)
                 if key[:100] not in known:
                     rows.append(Event(kind=kind, key=key[:100], payload=payload))
-            Event.objects.bulk_create(rows, batch_size=1000)
-            counts[kind] = counts.get(kind, 0) + len(rows)
+                if len(rows) == CHUNK:  # a chunk at a time: memory stays flat
+                    insert_rows(rows)
+                    written, rows = written + len(rows), []
+            insert_rows(rows)
+            counts[kind] = counts.get(kind, 0) + written + len(rows)
     return counts

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,7 +28,6 @@ from ticcoop.methods import digests, manifest_files
 from ticcoop.methods import manifest as mf
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
 from ticcoop.notices.services import notify_all
-from ticcoop.registry.models import Expert, Institution
 from ticcoop.supervision import feasibility, snapshot
 from ticcoop.supervision.models import (
     Batch,
@@ -38,12 +37,9 @@ from ticcoop.supervision.models import (
     Commitment,
     Draw,
     RegionRuleChoice,
-    Target,
-    Task,
-    TaskMember,
-    TaskStatus,
 )
 from ticcoop.supervision.services._common import invalid, participant_region_id, require_lead
+from ticcoop.supervision.services.tasks import TaskMaker
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 SIGNING_ISSUER = "platform"
@@ -313,11 +309,11 @@ def _accept_reveal(actor: Any, ceremony: Ceremony, record: Commitment, reveal: s
         record.reveal, record.revealed_at = reveal, timezone.now()
         record.save(update_fields=["reveal", "revealed_at"])
         if not _missing(ceremony, "reveal"):
-            _complete(ceremony)
+            _complete(actor, ceremony)
     return record
 
 
-def _complete(ceremony: Ceremony) -> None:
+def _complete(actor: Any, ceremony: Ceremony) -> None:
     commitments = list(ceremony.commitments.select_related("region"))
     commits = {c.region.code: c.commit for c in commitments}
     reveals = {c.region.code: c.reveal for c in commitments}
@@ -336,7 +332,7 @@ def _complete(ceremony: Ceremony) -> None:
     ceremony.status, ceremony.ended_at = CeremonyStatus.COMPLETED, timezone.now()
     ceremony.save(update_fields=["seed", "seed_input", "status", "ended_at"])
     record = mf.CeremonyRecord(ceremony.label, commits, reveals, ceremony.public_value or None)
-    _publish_draw(batch, ceremony, record)
+    _publish_draw(actor, batch, ceremony, record)
 
 
 def batch_document(batch: Batch) -> dict[str, Any]:
@@ -359,7 +355,7 @@ def batch_document(batch: Batch) -> dict[str, Any]:
     }
 
 
-def _publish_draw(batch: Batch, ceremony: Ceremony, record: mf.CeremonyRecord) -> Draw:
+def _publish_draw(actor: Any, batch: Batch, ceremony: Ceremony, record: mf.CeremonyRecord) -> Draw:
     params = mf.parameters_of(json.loads(batch.snapshot_document))
     algorithm = digests.algorithm_of(batch.snapshot_sha256)  # the one the batch was frozen with
     manifest = mf.build_manifest(
@@ -380,13 +376,13 @@ def _publish_draw(batch: Batch, ceremony: Ceremony, record: mf.CeremonyRecord) -
     )
     draw.save()
     events.record("draws", draw, type="draw.published")
-    _create_tasks(batch, manifest)
+    _create_tasks(actor, batch, manifest)
     batch.status = BatchStatus.DRAWN
     batch.save(update_fields=["status"])
     return draw
 
 
-def _create_tasks(batch: Batch, manifest: Mapping[str, Any]) -> None:
+def _create_tasks(actor: Any, batch: Batch, manifest: Mapping[str, Any]) -> None:
     """One task per drawn target (all its drawn items), with its team or unstaffed reason."""
     items: dict[str, list[str]] = {}
     for stratum in manifest["strata"]:
@@ -394,61 +390,10 @@ def _create_tasks(batch: Batch, manifest: Mapping[str, Any]) -> None:
             items.setdefault(drawn["id"], []).append(stratum["item"])
     maker = TaskMaker(batch, list(items))
     teams = manifest["teams"]
-    for entry in teams["assigned"]:
-        maker.create(entry["target"], items[entry["target"]], entry["members"])
-    for entry in teams["unstaffed"]:
-        maker.create(entry["target"], items[entry["target"]], entry["partial"], entry["detail"])
-
-
-class TaskMaker:
-    """Creates a batch's tasks from manifest-shaped entries (also used by 递补)."""
-
-    def __init__(self, batch: Batch, codes: list[str]) -> None:
-        self.batch = batch
-        rows = manifest_files.read_targets_csv(bytes(batch.targets_csv))
-        self.names = {row.id: (row.name, row.region, row.entity_type) for row in rows}
-        self.regions = dict(batch.plan.regions.values_list("code", "pk"))
-        self.institutions = dict(
-            Institution.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
-        )
-        self.targets = dict(Target.objects.filter(code__in=codes).values_list("code", "pk"))
-
-    def create(
-        self,
-        code: str,
-        items: list[str],
-        members: Sequence[Mapping[str, Any]],
-        unstaffed: str = "",
-        **extra: Any,
-    ) -> Task:
-        name, region, kind = self.names[code]
-        institution = kind == snapshot.INSTITUTION_TYPE
-        task = Task.objects.create(
-            batch=self.batch,
-            target_code=code,
-            target_name=name,
-            region_id=self.regions[region],
-            institution_id=self.institutions.get(code) if institution else None,
-            target_id=self.targets.get(code) if not institution else None,
-            items=";".join(sorted(items)),
-            status=TaskStatus.UNSTAFFED if unstaffed else TaskStatus.ASSIGNED,
-            unstaffed_reason=unstaffed,
-            **extra,
-        )
-        events.record("tasks", task)
-        TaskMember.objects.bulk_create(
-            TaskMember(
-                task=task,
-                expert_id=snapshot.expert_pk_of(m["inspector"]),
-                stage=m["stage"],
-                rank=m["rank"],
-            )
-            for m in members
-        )
-        inspectors = Expert.objects.filter(
-            pk__in=[snapshot.expert_pk_of(m["inspector"]) for m in members], user__isnull=False
-        ).select_related("user")
-        params = {"subject": "inspection-task", "ref": f"{name} #{task.pk}"}
-        url = reverse("supervision-task", args=[task.pk])
-        notify_all([e.user for e in inspectors], "task.assigned", params, url=url)
-        return task
+    maker.create_many(
+        actor,
+        [(e["target"], items[e["target"]], e["members"], "") for e in teams["assigned"]]
+        + [
+            (e["target"], items[e["target"]], e["partial"], e["detail"]) for e in teams["unstaffed"]
+        ],
+    )

@@ -19,7 +19,7 @@ from ticcoop.accounts.queries import access_region_write
 from ticcoop.methods.replacements import ReplacementError, Step, replay
 from ticcoop.supervision.models import Batch, BatchStatus, Task, TaskStatus
 from ticcoop.supervision.services._common import invalid
-from ticcoop.supervision.services.ceremony import TaskMaker
+from ticcoop.supervision.services.tasks import TaskMaker
 
 REPLACEABLE = (TaskStatus.ASSIGNED, TaskStatus.UNSTAFFED)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import IO, Any
 
@@ -17,7 +18,7 @@ from ticcoop.accounts.queries import access_region_write
 from ticcoop.digesting import RecordDigest
 from ticcoop.methods.workdays import add_working_days
 from ticcoop.registry.models import RiskClass
-from ticcoop.registry.services import raise_risk_class
+from ticcoop.registry.services import raise_risk_class, raise_risk_classes
 from ticcoop.supervision.models import (
     Draw,
     EvidenceFile,
@@ -103,15 +104,19 @@ def publish_result(actor: Any, result: TaskResult) -> TaskResult:
     return result
 
 
+def _risk_reason(result: TaskResult) -> str:
+    return _("双随机抽查（%(batch)s）：%(result)s") % {
+        "batch": result.task.batch,
+        "result": result.get_result_display(),
+    }
+
+
 def apply_risk_rule(actor: Any, result: TaskResult) -> None:
     to_class = risk_rule().get(result.result)
     if to_class is None:
         return
     task = result.task
-    reason = _("双随机抽查（%(batch)s）：%(result)s") % {
-        "batch": task.batch,
-        "result": result.get_result_display(),
-    }
+    reason = _risk_reason(result)
     if task.institution is not None:
         raise_risk_class(actor, task.institution, to_class, source="supervision", reason=reason)
     elif task.target is not None:
@@ -120,6 +125,22 @@ def apply_risk_rule(actor: Any, result: TaskResult) -> None:
             with audit_as(actor):
                 target.risk_class = to_class
                 target.save(update_fields=["risk_class", "updated_at"])
+
+
+def apply_risk_rules(actor: Any, results: Sequence[TaskResult]) -> None:
+    """:func:`apply_risk_rule` for many published results (a bulk publication): the
+    institutions' raises are written together (``raise_risk_classes``)."""
+    rule = risk_rule()
+    raises = []
+    for result in results:
+        to_class = rule.get(result.result)
+        if to_class is None:
+            continue
+        if result.task.institution_id is None:
+            apply_risk_rule(actor, result)  # a market entity's target: one save
+            continue
+        raises.append((result.task.institution_id, to_class, _risk_reason(result)))
+    raise_risk_classes(actor, raises, source="supervision")
 
 
 @transaction.atomic
