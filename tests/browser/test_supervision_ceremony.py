@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from ticcoop.cli.draw_verify import main as verify_main
 from ticcoop.methods.seed import commit_for
@@ -14,6 +16,8 @@ from ticcoop.supervision.models import Batch, BatchStatus, Commitment
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
 from ticcoop.testing.otp import browser_login
+
+COMMITMENT = re.compile(r"^.{64}$")  # the browser computes the hex SHA-256 of the secret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +57,9 @@ def test_two_regions_run_the_ceremony_in_the_browser(
         page.click("#commit-link")
         page.click("#generate-secret")
         secrets[code] = page.input_value("#secret")
-        page.wait_for_function("document.getElementById('id_commit').value.length === 64")
+        # expect() polls from Playwright's side: a wait_for_function string is evaluated in the
+        # page, which the CSP (no 'unsafe-eval') refuses once it has to poll.
+        expect(page.locator("#id_commit")).to_have_value(COMMITMENT)
         page.check("#kept")
         with page.expect_request(lambda r: r.method == "POST") as sent:
             page.click("#commit-button")

@@ -3,14 +3,18 @@ gets inspectors from another region, freezes, and the draw staffs every task."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ticcoop.supervision.models import Batch, BatchStatus, TaskStatus
 from ticcoop.supervision.tests import factories as f
 from ticcoop.testing import factories
 from ticcoop.testing.otp import browser_login
+
+COMMITMENT = re.compile(r"^.{64}$")  # the browser computes the hex SHA-256 of the secret
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +67,9 @@ def test_refused_freeze_then_outside_inspectors_then_fully_staffed_draw(
     page.click("#commit-link")
     page.click("#generate-secret")
     secret = page.input_value("#secret")
-    page.wait_for_function("document.getElementById('id_commit').value.length === 64")
+    # expect() polls from Playwright's side: a wait_for_function string is evaluated in the
+    # page, which the CSP (no 'unsafe-eval') refuses once it has to poll.
+    expect(page.locator("#id_commit")).to_have_value(COMMITMENT)
     page.check("#kept")
     page.click("#commit-button")
     page.wait_for_url(f"{base}/supervision/batches/{batch.pk}/")
