@@ -17,6 +17,7 @@ as with ``bulk_create`` on a backend that returns keys.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -34,7 +35,20 @@ def _fields(model: type[Model], field_names: Sequence[str] | None) -> list[Field
 
 #: Field types whose stored value is the Python value itself when it already has this type
 #: (get_db_prep_save would only check and return it: 40 % of insert_rows in a profile).
-_PLAIN = {"CharField": str, "TextField": str, "BooleanField": bool}
+_PLAIN: dict[str, type[Any]] = {
+    "CharField": str,
+    "TextField": str,
+    "BooleanField": bool,
+    "IntegerField": int,
+    "BigIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "SmallIntegerField": int,
+}
+#: The same on PostgreSQL, whose adapters take dates and aware datetimes as they are (SQLite's
+#: turn them into text).
+_PLAIN_POSTGRESQL: dict[str, type[Any]] = {**_PLAIN, "DateField": date, "DateTimeField": datetime}
 
 
 def _converter(field: Field[Any, Any]) -> Callable[[Model], Any]:
@@ -45,12 +59,16 @@ def _converter(field: Field[Any, Any]) -> Callable[[Model], Any]:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return lambda obj: prep(field.pre_save(obj, True), db)
     attname = field.attname
-    plain = _PLAIN.get(field.get_internal_type())
+    plain = (_PLAIN_POSTGRESQL if db.vendor == "postgresql" else _PLAIN).get(
+        field.get_internal_type()
+    )
     if plain is not None and not field.is_relation:
 
         def direct(obj: Model) -> Any:
-            value = getattr(obj, attname)
-            return value if type(value) is plain else prep(value, db)
+            value: Any = getattr(obj, attname)
+            if type(value) is not plain or (plain is datetime and value.tzinfo is None):
+                return prep(value, db)  # a naive datetime is made aware there (or refused)
+            return value
 
         return direct
     if field.is_relation and field.many_to_one:

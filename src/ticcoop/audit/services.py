@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from ticcoop.audit.chain import append_records
+from ticcoop.audit.chain import append_written
 from ticcoop.bulk import insert_rows
 
 BATCH = 5000
@@ -87,7 +87,7 @@ def log_rows(
 
 def _flush(batch: list[LogEntry]) -> int:
     insert_rows(batch)  # COPY on PostgreSQL, one executemany elsewhere (ticcoop.bulk)
-    append_records(LogEntry, [entry.pk for entry in batch])
+    append_written(batch)  # the payloads from the entries, no reading back
     count = len(batch)
     batch.clear()
     return count

@@ -1,5 +1,7 @@
-"""Audit entries of a registry import: one per created or changed institution, certificate
-and certificate version (see ``ticcoop.audit.services.log_rows``).
+"""Audit entries of a registry import: one per created or changed institution and certificate
+(see ``ticcoop.audit.services.log_rows``).  Certificate versions get no entry, here or
+anywhere: a version is an append-only, chained record that itself holds who wrote it, when,
+why and the whole signed state (settings ``AUDITLOG_EXCLUDE_TRACKING_MODELS``).
 
 Scope rows are not logged one by one: a certificate whose scope changed gets a new version
 whose ``scope`` holds the complete new scope, and the certificate's entry records the scope
@@ -12,10 +14,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ticcoop.audit.chain import append_records
 from ticcoop.audit.services import RowChange, log_rows
 from ticcoop.certificates.import_checks import INSTITUTION_FIELDS, ImportChecker
-from ticcoop.certificates.models import Certificate, CertificateVersion, VersionAction
+from ticcoop.certificates.models import Certificate
 from ticcoop.registry.models import Institution
 
 CERTIFICATE_FIELDS = ("status", "status_reason", "version")
@@ -72,29 +73,15 @@ def certificate_rows(
         yield RowChange(certificate.pk, str(certificate), changes)
 
 
-def version_rows(versions: Sequence[CertificateVersion]) -> Iterator[RowChange]:
-    # str(version) looked its action's label up per row (get_FIELD_display: 8 % of a
-    # 100,000-row import in a profile); the same text, each label translated once
-    labels = {value: str(label) for value, label in VersionAction.choices}
-    fields = ("certificate_id", "number", "action", "status", "scope_digest", "reason")
-    for version in versions:
-        changes = {f: (None, getattr(version, f)) for f in fields}
-        label = f"{version.certificate_id} v{version.number} {labels[version.action]}"
-        yield RowChange(version.pk, label, changes, True)
-
-
 def log_import(
     actor: Any,
     checker: ImportChecker,
     certificates: Sequence[tuple[Certificate, str]],
     before: dict[int, CertificateBefore],
-    versions: Sequence[CertificateVersion],
     additional_data: dict[str, Any],
 ) -> int:
-    """Write every entry of one import (and chain the new certificate versions)."""
-    append_records(CertificateVersion, [version.pk for version in versions])
-    return (
-        log_rows(actor, Institution, institution_rows(checker), additional_data)
-        + log_rows(actor, Certificate, certificate_rows(certificates, before), additional_data)
-        + log_rows(actor, CertificateVersion, version_rows(versions), additional_data)
+    """Write every entry of one import: institutions and certificates (the certificate
+    versions are chained by the caller: a version is its own record of who, when and why)."""
+    return log_rows(actor, Institution, institution_rows(checker), additional_data) + log_rows(
+        actor, Certificate, certificate_rows(certificates, before), additional_data
     )

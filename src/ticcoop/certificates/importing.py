@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from ticcoop import events
 from ticcoop.accounts.audit import audit_as
+from ticcoop.audit.chain import append_written
 from ticcoop.bulk import insert_rows, update_rows
 from ticcoop.certificates.import_audit import (
     CERTIFICATE_FIELDS,
@@ -157,8 +158,22 @@ def _write_certificates(
         )
         for certificate, rows, _scope_changed in plans
     ]  # fmt: skip
-    for version, token in zip(versions, batch.sign_all(), strict=True):
+    tokens = batch.sign_in_background()  # the rows below need no token: written meanwhile
+    _write_planned(plans, report)
+    written = [(c, v.scope_digest) for (c, _rows, _changed), v in zip(plans, versions, strict=True)]
+    log_import(actor, checker, written, before, additional_data)
+    for version, token in zip(versions, tokens(), strict=True):
         version.token = token
+    insert_rows(versions)
+    # a version is its own audit record (who, when, why, the whole state): chained, not logged
+    append_written(versions)
+
+
+Plan = tuple[Certificate, list[ScopeRow], bool]  # a certificate, its scope, scope changed?
+
+
+def _write_planned(plans: list[Plan], report: ImportReport) -> None:
+    """The certificates, their scope rows and change-feed events (not the versions)."""
     new = [c for c, _rows, _changed in plans if c.pk is None]
     updated = [c for c, _rows, _changed in plans if c.pk is not None]
     insert_rows(new)  # COPY on PostgreSQL, executemany elsewhere; assigns the pks
@@ -169,7 +184,6 @@ def _write_certificates(
         updated,
         ["status", "status_reason", "status_changed_at", "version", "search_key", "updated_at"],
     )
-    insert_rows(versions)
     rescoped = [(c, rows) for c, rows, changed in plans if changed]
     updated_pks = {c.pk for c in updated}
     clear = [c.pk for c, _rows in rescoped if c.pk in updated_pks]
@@ -185,8 +199,6 @@ def _write_certificates(
     report.counts["证书新增"] = len(new)
     report.counts["证书更新"] = len(updated)
     report.counts["能力范围行"] = len(items)
-    written = [(c, v.scope_digest) for (c, _rows, _changed), v in zip(plans, versions, strict=True)]
-    log_import(actor, checker, written, before, versions, additional_data)
 
 
 def import_registry(

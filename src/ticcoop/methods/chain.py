@@ -39,8 +39,10 @@ from ticcoop.methods.seed import JsonValue, canonical_json
 __all__ = [
     "GENESIS",
     "LINK_LABEL",
+    "MAX_SAFE_INT",
     "changed_fields",
     "fast_canonical_json",
+    "fast_dumps",
     "jsonable",
     "link_algorithm",
     "link_hash",
@@ -49,7 +51,8 @@ __all__ = [
 
 LINK_LABEL = "ticcoop-chain-v1"
 GENESIS = "0" * 64
-_MAX_SAFE_INT = 2**53 - 1
+MAX_SAFE_INT = 2**53 - 1
+_AS_IS = frozenset({str, bool, type(None)})
 
 
 def jsonable(value: Any, odd_keys: list[str] | None = None, algorithm: str = "sha256") -> JsonValue:
@@ -63,17 +66,23 @@ def jsonable(value: Any, odd_keys: list[str] | None = None, algorithm: str = "sh
     ``odd_keys`` (see :func:`fast_canonical_json`).
     """
     kind = type(value)
-    if value is None or kind is str or kind is bool:
+    if kind in _AS_IS:
         return value
     if kind is int:
-        return value if -_MAX_SAFE_INT <= value <= _MAX_SAFE_INT else str(value)
+        return value if -MAX_SAFE_INT <= value <= MAX_SAFE_INT else str(value)
     if isinstance(value, Mapping):
+        # inlined for the plain items that make up most rows (a call per column was most of
+        # an import's chain time)
         result: dict[str, JsonValue] = {}
         for key, item in value.items():
-            text = str(key)
-            if odd_keys is not None and text and max(text) >= "\ue000":
+            text = key if type(key) is str else str(key)
+            if odd_keys is not None and not text.isascii() and text and max(text) >= "\ue000":
                 odd_keys.append(text)
-            result[text] = jsonable(item, odd_keys, algorithm)
+            item_kind = type(item)
+            if item_kind in _AS_IS or (item_kind is int and -MAX_SAFE_INT <= item <= MAX_SAFE_INT):
+                result[text] = item
+            else:
+                result[text] = jsonable(item, odd_keys, algorithm)
         return result
     if isinstance(value, list | tuple):
         return [jsonable(item, odd_keys, algorithm) for item in value]
@@ -84,7 +93,7 @@ def _scalar(value: Any, algorithm: str = "sha256") -> JsonValue:
     if isinstance(value, str | bool):
         return value
     if isinstance(value, int):
-        return value if abs(value) <= _MAX_SAFE_INT else str(value)
+        return value if abs(value) <= MAX_SAFE_INT else str(value)
     if isinstance(value, float):
         return repr(value) if math.isfinite(value) else str(value)
     if isinstance(value, Decimal | UUID):
@@ -107,7 +116,7 @@ def payload_json(row: Mapping[str, Any] | None, algorithm: str = "sha256") -> st
     """
     odd_keys: list[str] = []
     data = None if row is None else jsonable(row, odd_keys, algorithm)
-    return canonical_json(data) if odd_keys else _dumps(data)
+    return canonical_json(data) if odd_keys else fast_dumps(data)
 
 
 def fast_canonical_json(value: JsonValue) -> str:
@@ -119,11 +128,17 @@ def fast_canonical_json(value: JsonValue) -> str:
     sorts keys by code point where RFC 8785 sorts by UTF-16 code unit — which differs only
     for keys holding characters from U+E000 up: objects with such a key take the exact path.
     """
-    return canonical_json(value) if _odd_keys(value) else _dumps(value)
+    return canonical_json(value) if _odd_keys(value) else fast_dumps(value)
 
 
-def _dumps(value: JsonValue) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def fast_dumps(value: JsonValue) -> str:
+    """Sorted keys, no whitespace, no ASCII escaping (RFC 8785 but for the key order of
+    characters from U+E000 up: see :func:`fast_canonical_json`)."""
+    return _ENCODER.encode(value)
+
+
+# one encoder for every call: json.dumps with options builds a new one each time
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _odd_keys(value: object) -> bool:
@@ -148,9 +163,9 @@ def link_hash(
     }
     # every key is ASCII, so the C encoder's text is the canonical one
     if algorithm == "sha256":  # the v1 document, unchanged: every older link recomputes
-        return hashlib.sha256(_dumps(document).encode("utf-8")).hexdigest()
+        return hashlib.sha256(fast_dumps(document).encode("utf-8")).hexdigest()
     document["digest"] = algorithm
-    return digests.digest(algorithm, _dumps(document).encode("utf-8"))
+    return digests.digest(algorithm, fast_dumps(document).encode("utf-8"))
 
 
 def link_algorithm(link: str) -> str:
