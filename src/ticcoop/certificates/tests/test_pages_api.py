@@ -149,6 +149,21 @@ def test_api_verify_and_search_read_few_columns_in_few_queries(
     assert found["items"][0]["issue_date"] == certificate.issue_date.isoformat()
 
 
+def test_search_page_reads_the_regions_once(client: Client) -> None:
+    """The region filter and the words naming a region share one read (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    certificate = cf.certificate("12")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/certificates/", {"q": f"天津 {certificate.number}"})
+    assert page.status_code == 200 and certificate.number in page.content.decode()
+    regions = [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "regions_region"')
+    ]
+    assert len(regions) == 1
+
+
 def test_api_detail_versions_and_search(client: Client) -> None:
     certificate = cf.certificate("15")
     body = client.get(f"/api/certificates/{certificate.number}").json()
