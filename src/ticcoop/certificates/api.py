@@ -8,7 +8,7 @@ from ninja.security import django_auth
 
 from ticcoop.assessments.models import Assessment
 from ticcoop.certificates import queries, services
-from ticcoop.certificates.models import Certificate
+from ticcoop.certificates.models import Certificate, CertificateStatus
 from ticcoop.certificates.schemas import (
     CertificateDetailOut,
     CertificatePageOut,
@@ -62,23 +62,31 @@ def search(request: HttpRequest, filters: Query[CertificateFilter]) -> Any:
 
 @router.get("/verify", response=CertificateVerifyOut)
 def verify(request: HttpRequest, token: str) -> Any:
-    """Signature of a printed token + the certificate's current status from the database."""
+    """Signature of a printed token + the certificate's current status from the database.
+
+    Built in CertificateVerifyOut's exact shape (every field, in its order) and answered
+    without ninja's validation of the response, as the search is (issue 17)."""
     certificate, check = queries.certificate_and_check(token)
     result: dict[str, Any] = {
         "signature_valid": check.signature_valid,
-        "detail": check.detail,
+        "detail": str(check.detail),
+        "number": None,
         "token_version": check.token_version,
+        "current_version": None,
         "is_current_version": check.is_current_version,
+        "current_status": None,
+        "current_status_label": None,
         "fields": check.fields,
     }
     if certificate is not None:
+        current = certificate.effective_status()
         result.update(
             number=certificate.number,
             current_version=certificate.version,
-            current_status=certificate.effective_status(),
-            current_status_label=certificate.effective_status_label(),
+            current_status=current,
+            current_status_label=str(CertificateStatus(current).label),
         )
-    return result
+    return plain_response(result)
 
 
 @router.get("/{number}", response=CertificateDetailOut)

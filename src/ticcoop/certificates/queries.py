@@ -35,6 +35,7 @@ from ticcoop.listing import SearchPage
 from ticcoop.listing import search_page as listing_page
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
 from ticcoop.methods.signing import VerifiedPayload
+from ticcoop.regions.models import Region
 from ticcoop.registry.queries import split_query
 from ticcoop.trust.queries import SignatureInvalid, signature_problem, verify_token
 
@@ -58,15 +59,23 @@ def certificate_listing(region_code: str = "", status: str = "") -> CertificateQ
 
 
 def search_page(
-    text: str, region_code: str, status: str, page: int, size: int, *, rows: bool = False
+    text: str,
+    region_code: str,
+    status: str,
+    page: int,
+    size: int,
+    *,
+    rows: bool = False,
+    regions: list[Region] | None = None,
 ) -> SearchPage:
     """Search by certificate number, credit code, holder's name, parameter or standard code.
 
     One substring match on the normalised search key (search.py): a pg_trgm GIN index on
     PostgreSQL, a scan of one column on SQLite; paged by :func:`ticcoop.listing.search_page`.
     Items are certificates, or with ``rows`` plain dicts shaped as the API's CertificateOut.
+    ``regions``: the active regions when the caller has read them (see split_query).
     """
-    named_region, words = split_query(text)
+    named_region, words = split_query(text, regions)
     listing = certificate_listing(region_code or named_region, status)
     if rows:
         listing = cast(CertificateQuerySet, listing.values(*ROW_FIELDS.values()))

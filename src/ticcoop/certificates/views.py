@@ -27,7 +27,7 @@ from ticcoop.certificates.verdict import facts_of, verdict_for
 from ticcoop.jobs import services as jobs
 from ticcoop.jobs.models import Job
 from ticcoop.pages import page_number, paginate, submit
-from ticcoop.regions.models import Region
+from ticcoop.registry.queries import active_regions
 
 PAGE_SIZE = 20
 
@@ -36,14 +36,17 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     region_code = request.GET.get("region", "")
     status = request.GET.get("status", "")
-    page = queries.search_page(text, region_code, status, page_number(request), PAGE_SIZE)
+    regions = active_regions()  # for the filter and for the words naming a region
+    page = queries.search_page(
+        text, region_code, status, page_number(request), PAGE_SIZE, regions=regions
+    )
     context = {
         "page": page,
         "rows": table_rows(page),
         "q": text,
         "region_code": region_code,
         "status": status,
-        "regions": Region.objects.filter(is_active=True),
+        "regions": regions,
         "statuses": CertificateStatus.choices,
         "is_regulator": writable_region_ids(request.user) != [],
     }

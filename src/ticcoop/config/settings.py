@@ -76,8 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "ticcoop.config.csp.CachedCSPMiddleware",
+    "ticcoop.config.anonymous.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "ticcoop.config.urls"

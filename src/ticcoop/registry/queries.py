@@ -43,14 +43,20 @@ def institution_listing(region_code: str = "", status: str = "") -> QuerySet[Ins
     return queryset.order_by("region_id", "name", "pk")
 
 
-def split_query(text: str) -> tuple[str, list[str]]:
+def active_regions() -> list[Region]:
+    return list(Region.objects.filter(is_active=True))
+
+
+def split_query(text: str, regions: list[Region] | None = None) -> tuple[str, list[str]]:
     """Words of a search, AND-ed by the callers; a word naming a region ("北京", "河北省",
-    "Hebei") becomes a region filter, since people type "北京 食品" and no key holds it."""
+    "Hebei") becomes a region filter, since people type "北京 食品" and no key holds it.
+    ``regions``: the :func:`active_regions` the caller has already read (a page that also
+    lists them), else they are read here."""
     region_code = ""
     words = []
     names = {
         name.upper(): region.code
-        for region in Region.objects.filter(is_active=True)
+        for region in (active_regions() if regions is None else regions)
         for name in (region.name_zh, region.short_name, region.name_en)
         if name
     }

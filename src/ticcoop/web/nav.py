@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import writable_region_ids
@@ -35,7 +38,27 @@ def _may_open_supervision(user: Any) -> bool:
     return True
 
 
+# An anonymous visitor's links depend only on the language and the URLs: built once per
+# language (8 URL reversals and translations of every public page, issue 17).
+_anonymous: dict[tuple[str | None, str, object], list[NavLink]] = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs: Any) -> None:
+    _anonymous.clear()
+
+
 def links_for(user: Any) -> list[NavLink]:
+    if not user.is_authenticated:
+        key = (get_language(), get_script_prefix(), get_urlconf())
+        links = _anonymous.get(key)
+        if links is None:
+            links = _anonymous[key] = _links_for(user)
+        return list(links)  # a copy: the kept one is never changed
+    return _links_for(user)
+
+
+def _links_for(user: Any) -> list[NavLink]:
     links = (
         [NavLink("workbench", _("我的工作台"), reverse("workbench"))]
         if user.is_authenticated

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ticcoop.accounts.roles import Role
 from ticcoop.certificates import services
 from ticcoop.certificates.models import Certificate
-from ticcoop.certificates.schemas import CertificateOut
+from ticcoop.certificates.schemas import CertificateOut, CertificateVerifyOut
 from ticcoop.certificates.tables import write_csv
 from ticcoop.certificates.tests import factories as cf
 from ticcoop.jobs.models import Job
@@ -138,10 +138,30 @@ def test_api_verify_and_search_read_few_columns_in_few_queries(
     with django_assert_num_queries(2):
         body = client.get("/api/certificates/verify", {"token": token}).json()
     assert body["current_status_label"] and body["number"] == certificate.number
+    # Built without ninja's validation: exactly what the schema would have written.
+    assert list(body) == list(CertificateVerifyOut.model_fields)
+    assert body == CertificateVerifyOut.model_validate(body).model_dump(mode="json")
+    forged = client.get("/api/certificates/verify", {"token": token[:40]}).json()
+    assert forged == CertificateVerifyOut.model_validate(forged).model_dump(mode="json")
     with django_assert_num_queries(3):  # the regions named in the words, the ids, the page
         found = client.get("/api/certificates", {"q": certificate.number}).json()
     assert set(found["items"][0]) == set(CertificateOut.model_fields)
     assert found["items"][0]["issue_date"] == certificate.issue_date.isoformat()
+
+
+def test_search_page_reads_the_regions_once(client: Client) -> None:
+    """The region filter and the words naming a region share one read (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    certificate = cf.certificate("12")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/certificates/", {"q": f"天津 {certificate.number}"})
+    assert page.status_code == 200 and certificate.number in page.content.decode()
+    regions = [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "regions_region"')
+    ]
+    assert len(regions) == 1
 
 
 def test_api_detail_versions_and_search(client: Client) -> None:

@@ -117,3 +117,19 @@ def test_the_derived_search_keys_stay_out_of_the_audit_trail() -> None:
     holder_changes = LogEntry.objects.get_for_object(holder).first().changes_dict
     assert "version" in certificate_changes and "search_key" not in certificate_changes
     assert "name" in holder_changes and "search_key" not in holder_changes
+
+
+@pytest.mark.parametrize("value", ["11230012", "91110000MA0001X", "名称 有空格", "a%b?c#d&e", ""])
+def test_table_paths_are_what_reverse_gives(value: str) -> None:
+    from django.urls import NoReverseMatch, reverse
+
+    from ticcoop.certificates.rows import path_of
+
+    for name in ("certificates-detail", "institution-detail"):
+        try:
+            expected = reverse(name, args=[value])
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                path_of(name)(value)
+        else:
+            assert path_of(name)(value) == expected

@@ -125,3 +125,15 @@ def test_api_docs_are_served_from_our_static_files(client: Client) -> None:
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
     assert User.objects.count() == 0  # the docs page needs no account
+
+
+@pytest.mark.django_db
+def test_the_kept_policy_is_django_csp_s_and_follows_a_changed_setting(client: Client) -> None:
+    from csp.utils import build_policy
+    from django.test import override_settings
+
+    assert client.get("/").headers["Content-Security-Policy"] == build_policy()
+    strict = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=strict):
+        assert client.get("/").headers["Content-Security-Policy"] == "default-src 'none'"
+    assert client.get("/").headers["Content-Security-Policy"] == build_policy()
