@@ -16,6 +16,7 @@ changed through the services, so that version histories exist.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -228,14 +229,17 @@ def _histories(rng: random.Random, regulators: dict[int, User]) -> dict[str, int
         actor = regulators.get(region.pk)
         if actor is None:
             continue
-        live = list(
+        # keys, shuffled as the certificates were (same length, same permutation); only the
+        # certificates used are read (the live ones of a region are most of its institutions)
+        keys = list(
             Certificate.objects.filter(
                 issuing_region=region, status=CertificateStatus.VALID, expiry_date__gte=today
             )
-            .select_related("institution", "issuing_region")
             .order_by("number")
+            .values_list("pk", flat=True)
         )
-        rng.shuffle(live)
+        rng.shuffle(keys)
+        live = _LazyCertificates(keys)
         for certificate in live[:2]:
             services.suspend_certificate(actor, certificate, "监督抽查发现检测报告不符合标准要求")
             done["暂停"] += 1
@@ -260,6 +264,22 @@ def _histories(rng: random.Random, regulators: dict[int, User]) -> dict[str, int
                 done["延续"] += 1
                 break
     return done
+
+
+class _LazyCertificates:
+    """Certificates by key, read (with holder and region) a slice at a time."""
+
+    def __init__(self, keys: list[int]) -> None:
+        self.keys = keys
+
+    def __getitem__(self, part: slice) -> Iterator[Certificate]:
+        keys = self.keys[part]
+        for start in range(0, len(keys), 200):
+            chunk = keys[start : start + 200]
+            found = Certificate.objects.select_related("institution", "issuing_region").in_bulk(
+                chunk
+            )
+            yield from (found[key] for key in chunk)
 
 
 def load(seed: int) -> str:
