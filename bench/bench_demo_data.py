@@ -27,7 +27,16 @@ loaded on the first ``reverse`` ~3), PT rounds 8.5 (fixed size: services, partic
 participant), supervision 6.7, record_existing 3.9, inspections 3.3, institutions 2.8,
 seal_unlinked 2.4.  At 100,000 (934,257 rows): 178.7 s CPU, 12.6x, peak 0.47 GiB — the peak
 still grows with N (~2 KiB per institution from 30,000 to 100,000), so 1 GiB at 1,000,000 is
-not met yet (not run at 1M).
+not met yet (not run at 1M).  After plain-row inserts (``bulk.insert_values``: historical
+certificates, institutions, events), reads of only the rows used (a campaign draw's targets,
+the certificate histories), charts loading matplotlib/scipy on first use and one kid check per
+SM2 key (2026-12-03, a machine loaded by other jobs, same day and load as a run of the code
+before: 86.0 s CPU, reference 4.58 s, 18.8x, peak 0.32 GiB): 30,000 → 59.8 s CPU, reference
+4.66 s, 12.8x, peak 0.22 GiB; 100,000 (934,259 rows) → 174.7 s CPU, reference 22.49 s (14.15 s
+in the earlier run: the reference itself ran slower under the load), 7.8x, peak 0.36 GiB.  The
+peak still grows ~1.9 KiB per institution (the freeze holds the whole targets file as rows), and
+SM2 signing (~0.5–0.7 ms per token, OpenSSL's generic curve code, 80,000 tokens at 100,000)
+is the largest single cost left.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from ticcoop.bulk import insert_rows, update_rows
+from ticcoop.bulk import insert_rows, insert_values, update_rows
 from ticcoop.events.models import Event
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution
@@ -45,3 +45,40 @@ def test_insert_rows_takes_the_key_of_a_related_object_saved_after_assignment() 
         update_rows([expert], ["name"])
     assert Expert.objects.get(pk=expert.pk).name == "李四"
     assert Expert.objects.get(pk=expert.pk).employer == Institution.objects.get(name="某检测公司")
+
+
+def test_insert_values_writes_what_insert_rows_writes() -> None:
+    region = Region.objects.order_by("pk").first()
+    assert region is not None
+    with transaction.atomic():
+        built = [
+            Event(kind="findings", key=f"o{n}", payload={"n": n, "区": "北京"}) for n in (1, 2)
+        ]
+        insert_rows(built)
+        names = ("kind", "key", "payload")
+        pks = insert_values(
+            Event, names, [("findings", f"v{n}", {"n": n, "区": "北京"}) for n in (1, 2)]
+        )
+        institutions = insert_values(
+            Institution,
+            ("credit_code", "name", "region_id"),
+            [("91110000MA01234567", "某公司", region.pk)],
+        )
+    assert pks == [built[-1].pk + 1, built[-1].pk + 2]
+    written = {
+        e.key: (e.payload, e.type, e.tombstone, e.created_at is not None)
+        for e in Event.objects.all()
+    }
+    assert written["v1"] == written["o1"] and written["v2"] == written["o2"]
+    holder = Institution.objects.get(pk=institutions[0])
+    assert (holder.name, holder.region_id, holder.status) == (
+        "某公司",
+        region.pk,
+        Institution().status,
+    )
+    assert holder.created_at is not None and holder.updated_at is not None
+
+
+def test_insert_values_refuses_an_unknown_field() -> None:
+    with transaction.atomic(), pytest.raises(ValueError, match="no stored field nme"):
+        insert_values(Event, ("kind", "nme"), [("findings", "x")])

@@ -16,12 +16,13 @@ as with ``bulk_create`` on a backend that returns keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Field, Model
+from django.utils import timezone
 
 COPY_ROWS = 5000
 
@@ -51,26 +52,34 @@ _PLAIN: dict[str, type[Any]] = {
 _PLAIN_POSTGRESQL: dict[str, type[Any]] = {**_PLAIN, "DateField": date, "DateTimeField": datetime}
 
 
-def _converter(field: Field[Any, Any]) -> Callable[[Model], Any]:
-    """The value ``field`` stores for an object, as ``bulk_create`` would send it."""
+def _preparer(field: Field[Any, Any]) -> Callable[[Any], Any]:
+    """The stored form of a value of ``field``, as ``bulk_create`` would send it."""
     # the real connection, not the django.db.connection proxy (a lookup per attribute)
     db = connections[DEFAULT_DB_ALIAS]
     prep = field.get_db_prep_save
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: prep(field.pre_save(obj, True), db)
-    attname = field.attname
     plain = (_PLAIN_POSTGRESQL if db.vendor == "postgresql" else _PLAIN).get(
         field.get_internal_type()
     )
+    if plain is datetime:
+
+        def aware(value: Any) -> Any:  # a naive datetime is made aware by prep (or refused)
+            if type(value) is datetime and value.tzinfo is not None:
+                return value
+            return prep(value, db)
+
+        return aware
     if plain is not None and not field.is_relation:
+        return lambda value: value if type(value) is plain else prep(value, db)
+    return lambda value: prep(value, db)
 
-        def direct(obj: Model) -> Any:
-            value: Any = getattr(obj, attname)
-            if type(value) is not plain or (plain is datetime and value.tzinfo is None):
-                return prep(value, db)  # a naive datetime is made aware there (or refused)
-            return value
 
-        return direct
+def _converter(field: Field[Any, Any]) -> Callable[[Model], Any]:
+    """The value ``field`` stores for an object, as ``bulk_create`` would send it."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        db = connections[DEFAULT_DB_ALIAS]
+        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), db)
+    attname = field.attname
+    prepare = _preparer(field)
     if field.is_relation and field.many_to_one:
         # a related object saved after it was assigned: take its key (as bulk_create does)
         def related(obj: Model) -> Any:
@@ -79,10 +88,10 @@ def _converter(field: Field[Any, Any]) -> Callable[[Model], Any]:
                 target = getattr(obj, field.name)
                 value = None if target is None else target.pk
                 setattr(obj, attname, value)
-            return prep(value, db)
+            return prepare(value)
 
         return related
-    return lambda obj: prep(getattr(obj, attname), db)
+    return lambda obj: prepare(getattr(obj, attname))
 
 
 def _next_ids(model: type[Model], count: int) -> list[int]:
@@ -110,34 +119,85 @@ def insert_rows(objects: Sequence[Model]) -> None:
     """Insert new objects (all of one model, primary key unset), giving each its ``pk``."""
     if not objects:
         return
-    from ticcoop.config.public_cache import invalidate
-
-    invalidate()  # no signals here: cached public answers may show these rows
     model = type(objects[0])
-    meta = model._meta
     for obj, pk in zip(objects, _next_ids(model, len(objects)), strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
     fields = _fields(model, None)
     converters = [_converter(f) for f in fields]
+    _write(model, fields, ([convert(obj) for convert in converters] for obj in objects))
+
+
+def insert_values(
+    model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[int]:
+    """Insert ``rows`` of ``model`` given as plain values of the fields ``names`` (attribute
+    names: ``institution_id``), in that order; the new primary keys, in the rows' order.
+
+    ``insert_rows`` without a model object per row (building one cost more than writing it
+    in a demo-data profile).  Fields not named take their default, computed once for all
+    the rows (``auto_now``/``auto_now_add``: now); values are prepared as ``save()`` would.
+    """
+    if not rows:
+        return []
+    pks = _next_ids(model, len(rows))
+    fields = _fields(model, None)
+    # each row is written as (pk, *row): position 0 is the key, the named values follow
+    position = {name: index for index, name in enumerate(names, start=1)}
+    position[model._meta.pk.attname] = 0
+    unknown = set(position) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model._meta.label} has no stored field {', '.join(sorted(unknown))}")
+    db = connections[DEFAULT_DB_ALIAS]
+    named: list[tuple[int, Callable[[Any], Any]]] = []
+    fixed: dict[int, Any] = {}  # column → the default every row stores
+    for column, field in enumerate(fields):
+        if field.attname in position:
+            named.append((position[field.attname], _preparer(field)))
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            fixed[column] = field.get_db_prep_save(timezone.now(), db)
+        else:
+            fixed[column] = field.get_db_prep_save(field.get_default(), db)
+    template = [fixed.get(column) for column in range(len(fields))]
+    slots = [column for column in range(len(fields)) if column not in fixed]
+
+    def stored(row: Sequence[Any]) -> list[Any]:
+        values = template.copy()
+        for column, (index, prepare) in zip(slots, named, strict=True):
+            values[column] = prepare(row[index])
+        return values
+
+    _write(model, fields, (stored((pk, *row)) for pk, row in zip(pks, rows, strict=True)))
+    return pks
+
+
+def _write(model: type[Model], fields: list[Field[Any, Any]], rows: Iterable[list[Any]]) -> None:
+    """COPY (PostgreSQL) or chunked ``executemany`` of prepared rows of every field."""
+    from ticcoop.config.public_cache import invalidate
+
+    invalidate()  # no signals here: cached public answers may show these rows
     quote = connection.ops.quote_name
-    table = quote(meta.db_table)
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(cast(str, f.column)) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Django's cursor wrapper has no copy(); the psycopg 3 cursor underneath does.
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                write = copy.write_row
-                for obj in objects:
-                    write([convert(obj) for convert in converters])
+                for row in rows:
+                    copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(fields))
         # identifiers come from the model's metadata; every value is a query parameter
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-        for start in range(0, len(objects), COPY_ROWS):
-            chunk = objects[start : start + COPY_ROWS]
-            cursor.executemany(sql, [[convert(obj) for convert in converters] for obj in chunk])
+        chunk: list[list[Any]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == COPY_ROWS:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
 
 
 def update_rows(objects: Sequence[Model], field_names: Sequence[str]) -> None:

@@ -49,6 +49,7 @@ CHAINED = (
 # "ticc" — any constant; only chain appends take this advisory lock.
 ADVISORY_LOCK_KEY = 0x74696363
 CHUNK = 1000
+SEAL_CHUNK = 10 * CHUNK
 
 
 def chained_models() -> list[type[models.Model]]:
@@ -277,10 +278,17 @@ def seal_unlinked(models_: Iterable[type[models.Model]] | None = None) -> int:
     for model in models_ if models_ is not None else chained_models():
         label = model._meta.label_lower
         linked = set(ChainLink.objects.filter(table=label).values_list("record_pk", flat=True))
-        missing = [
-            pk for pk in model._base_manager.values_list("pk", flat=True) if str(pk) not in linked
-        ]
-        append_records(model, sorted(missing))
+        # in key order, SEAL_CHUNK keys at a time: the same links as all at once, without
+        # holding every key of a million-row table
+        keys = model._base_manager.order_by("pk").values_list("pk", flat=True)
+        missing: list[Any] = []
+        for pk in keys.iterator(chunk_size=SEAL_CHUNK):
+            if str(pk) not in linked:
+                missing.append(pk)
+            if len(missing) == SEAL_CHUNK:
+                append_records(model, missing)
+                count, missing = count + len(missing), []
+        append_records(model, missing)
         count += len(missing)
     return count
 

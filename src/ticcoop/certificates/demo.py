@@ -16,7 +16,10 @@ changed through the services, so that version histories exist.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -25,11 +28,13 @@ from ticcoop.accounts.queries import region_id_of_user
 from ticcoop.accounts.roles import Role
 from ticcoop.assessments.models import Assessment, AssessmentKind
 from ticcoop.assessments.queries import assessment_allows_issue
-from ticcoop.bulk import insert_rows
+from ticcoop.bulk import insert_values
 from ticcoop.certificates import services
 from ticcoop.certificates.models import (
+    SCOPE_FIELDS,
     Certificate,
     CertificateStatus,
+    CertificateVersion,
     ScopeItem,
     VersionAction,
 )
@@ -136,63 +141,84 @@ CHUNK = 5000
 def _historical(serials: _Serials, rng: random.Random) -> int:
     """Bulk-insert historical certificates (import versions) for un-certified institutions.
 
-    Written as the registry import writes them (``ticcoop.bulk.insert_rows``, tokens from a
-    ``BatchSigner``), a chunk of institutions at a time; they draw from ``rng`` in
-    primary-key order, so the certificates do not depend on the chunk size."""
+    Written as plain rows (``ticcoop.bulk.insert_values``: the columns ``new_version``
+    gives, tokens from a ``BatchSigner``), a chunk of institutions at a time; they draw from
+    ``rng`` in primary-key order, so the certificates do not depend on the chunk size."""
     today = timezone.localdate()
     taken = set(Certificate.objects.values_list("institution_id", flat=True))
     taken |= set(Assessment.objects.values_list("institution_id", flat=True))
-    institutions = (
+    regions = {region.pk: region for region in Region.objects.all()}
+    holders = (
         Institution.objects.exclude(pk__in=taken)
         .exclude(status=InstitutionStatus.CLOSED)
-        .select_related("region")
         .order_by("pk")
+        .values_list("pk", "region_id", "name", "credit_code")
     )
     batch = trust.BatchSigner()
-    certificates: list[tuple[Certificate, list[ScopeRow]]] = []
+    chunk: list[_Historical] = []
     written = 0
-    for institution in institutions.iterator(chunk_size=CHUNK):
+    for pk, region_id, name, credit_code in holders.iterator(chunk_size=CHUNK):
         if rng.random() < 0.2:
             continue  # some institutions hold no certificate in the demo
         category, rows = _scope(rng)
         day = add_years(today, -rng.randint(0, 5)) - timedelta(days=rng.randint(1, 360))
-        number = serials.number(
-            day.year, institution.region.authority_code, FIELD_CODES[category], 1001
+        region = regions[region_id]
+        state = {
+            "number": serials.number(
+                day.year, region.authority_code, FIELD_CODES[category], 1001
+            ),
+            "institution_name": name, "credit_code": credit_code, "issue_date": day,
+            "valid_from": day, "expiry_date": expiry_for(day),
+            "status": CertificateStatus.VALID.value, "version": 1,
+        }  # fmt: skip
+        fields, key, columns = services.version_values(
+            state, rows, action=VersionAction.IMPORT, reason="历史证书导入", actor=None
         )
-        certificate = Certificate(
-            number=number, institution=institution, issuing_region=institution.region,
-            issue_date=day, valid_from=day, expiry_date=expiry_for(day),
-            status=CertificateStatus.VALID,
-        )  # fmt: skip
-        certificates.append((certificate, rows))
-        if len(certificates) == CHUNK:
-            written += _write_historical(certificates, batch)
-            certificates = []
-    return written + _write_historical(certificates, batch)
+        batch.for_issuer(region.code)(fields)
+        chunk.append(_Historical(pk, region_id, state, key, columns, rows))
+        if len(chunk) == CHUNK:
+            written += _write_historical(chunk, batch)
+            chunk = []
+    return written + _write_historical(chunk, batch)
 
 
-def _write_historical(
-    certificates: list[tuple[Certificate, list[ScopeRow]]], batch: trust.BatchSigner
-) -> int:
-    versions = [
-        services.new_version(
-            certificate, rows, action=VersionAction.IMPORT, reason="历史证书导入",
-            actor=None, sign=batch.for_issuer(certificate.issuer_code), save=False,
-        )
-        for certificate, rows in certificates
+@dataclass(frozen=True)
+class _Historical:
+    institution_id: int
+    region_id: int
+    state: dict[str, Any]
+    search_key: str
+    version: dict[str, Any]  # the version's columns (services.version_values)
+    rows: list[ScopeRow]
+
+
+CERTIFICATE_COLUMNS = ("number", "institution_id", "issuing_region_id", "issue_date",
+                       "valid_from", "expiry_date", "status", "version", "search_key")  # fmt: skip
+VERSION_COLUMNS = ("certificate_id", "token", "number", "action", "status", "issue_date",
+                   "valid_from", "expiry_date", "institution_name", "credit_code", "scope",
+                   "scope_digest", "reason", "actor_id", "actor_name")  # fmt: skip
+SCOPE_COLUMNS = ("certificate_id", "position", *SCOPE_FIELDS)
+
+
+def _write_historical(chunk: list[_Historical], batch: trust.BatchSigner) -> int:
+    certificates = [
+        (c.state["number"], c.institution_id, c.region_id, c.state["issue_date"],
+         c.state["valid_from"], c.state["expiry_date"], c.state["status"], 1, c.search_key)
+        for c in chunk
     ]  # fmt: skip
-    for version, token in zip(versions, batch.sign_all(), strict=True):
-        version.token = token
-    insert_rows([certificate for certificate, _rows in certificates])
-    insert_rows(versions)
-    insert_rows(
-        [
-            ScopeItem(certificate=certificate, position=i, **row.as_dict())
-            for certificate, rows in certificates
-            for i, row in enumerate(rows, start=1)
-        ]
-    )
-    return len(certificates)
+    pks = insert_values(Certificate, CERTIFICATE_COLUMNS, certificates)
+    versions = [
+        (pk, token, *(c.version[name] for name in VERSION_COLUMNS[2:-2]), None, "")
+        for pk, c, token in zip(pks, chunk, batch.sign_all(), strict=True)
+    ]
+    insert_values(CertificateVersion, VERSION_COLUMNS, versions)
+    insert_values(
+        ScopeItem,
+        SCOPE_COLUMNS,
+        [(pk, i, *row.as_tuple()) for pk, c in zip(pks, chunk, strict=True)
+         for i, row in enumerate(c.rows, start=1)],
+    )  # fmt: skip
+    return len(chunk)
 
 
 def _histories(rng: random.Random, regulators: dict[int, User]) -> dict[str, int]:
@@ -203,14 +229,17 @@ def _histories(rng: random.Random, regulators: dict[int, User]) -> dict[str, int
         actor = regulators.get(region.pk)
         if actor is None:
             continue
-        live = list(
+        # keys, shuffled as the certificates were (same length, same permutation); only the
+        # certificates used are read (the live ones of a region are most of its institutions)
+        keys = list(
             Certificate.objects.filter(
                 issuing_region=region, status=CertificateStatus.VALID, expiry_date__gte=today
             )
-            .select_related("institution", "issuing_region")
             .order_by("number")
+            .values_list("pk", flat=True)
         )
-        rng.shuffle(live)
+        rng.shuffle(keys)
+        live = _LazyCertificates(keys)
         for certificate in live[:2]:
             services.suspend_certificate(actor, certificate, "监督抽查发现检测报告不符合标准要求")
             done["暂停"] += 1
@@ -235,6 +264,22 @@ def _histories(rng: random.Random, regulators: dict[int, User]) -> dict[str, int
                 done["延续"] += 1
                 break
     return done
+
+
+class _LazyCertificates:
+    """Certificates by key, read (with holder and region) a slice at a time."""
+
+    def __init__(self, keys: list[int]) -> None:
+        self.keys = keys
+
+    def __getitem__(self, part: slice) -> Iterator[Certificate]:
+        keys = self.keys[part]
+        for start in range(0, len(keys), 200):
+            chunk = keys[start : start + 200]
+            found = Certificate.objects.select_related("institution", "issuing_region").in_bulk(
+                chunk
+            )
+            yield from (found[key] for key in chunk)
 
 
 def load(seed: int) -> str:

@@ -91,6 +91,50 @@ STATUS_EVENT: dict[str, str] = {
 }
 
 
+def version_values(
+    values: dict[str, Any], rows: Sequence[ScopeRow], *, action: str, reason: str, actor: Any
+) -> tuple[dict[str, str | int], str, dict[str, Any]]:
+    """(fields to sign, search key, the version's columns but certificate and token) of the
+    certificate whose state ``values`` holds (``number``, ``institution_name``,
+    ``credit_code``, ``issue_date``, ``valid_from``, ``expiry_date``, ``status``, ``version``:
+    the new version's number) with scope ``rows``.  ``new_version`` builds the version from
+    them; bulk writers (the demo's historical certificates) insert them as plain rows."""
+    digest = digest_of(rows)
+    fields = signed.payload_fields(
+        number=values["number"],
+        institution_name=values["institution_name"],
+        credit_code=values["credit_code"],
+        issue_date=values["issue_date"],
+        expiry_date=values["expiry_date"],
+        status=values["status"],
+        version=values["version"],
+        digest=digest,
+    )
+    key = search_key(
+        values["number"],
+        values["credit_code"],
+        values["institution_name"],
+        ((row.parameter, row.standard_code) for row in rows),
+    )
+    real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    columns = {
+        "number": values["version"],
+        "action": action,
+        "status": values["status"],
+        "issue_date": values["issue_date"],
+        "valid_from": values["valid_from"],
+        "expiry_date": values["expiry_date"],
+        "institution_name": values["institution_name"],
+        "credit_code": values["credit_code"],
+        "scope": snapshot(rows),
+        "scope_digest": digest,
+        "reason": reason,
+        "actor": real_actor,
+        "actor_name": real_actor.get_username() if real_actor else "",
+    }
+    return fields, key, columns
+
+
 def new_version(
     certificate: Certificate,
     rows: Sequence[ScopeRow],
@@ -103,43 +147,22 @@ def new_version(
 ) -> CertificateVersion:
     """Build (and by default save) the next version, signing its payload."""
     certificate.version += 1
-    digest = digest_of(rows)
     institution = certificate.institution
-    fields = signed.payload_fields(
-        number=certificate.number,
-        institution_name=institution.name,
-        credit_code=institution.credit_code,
-        issue_date=certificate.issue_date,
-        expiry_date=certificate.expiry_date,
-        status=certificate.status,
-        version=certificate.version,
-        digest=digest,
+    state = {
+        "number": certificate.number,
+        "institution_name": institution.name,
+        "credit_code": institution.credit_code,
+        "issue_date": certificate.issue_date,
+        "valid_from": certificate.valid_from,
+        "expiry_date": certificate.expiry_date,
+        "status": certificate.status,
+        "version": certificate.version,
+    }
+    fields, certificate.search_key, columns = version_values(
+        state, rows, action=action, reason=reason, actor=actor
     )
     token = sign(fields) if sign else trust.sign_fields(certificate.issuer_code, fields)
-    certificate.search_key = search_key(
-        certificate.number,
-        institution.credit_code,
-        institution.name,
-        ((row.parameter, row.standard_code) for row in rows),
-    )
-    real_actor = actor if getattr(actor, "is_authenticated", False) else None
-    version = CertificateVersion(
-        certificate=certificate,
-        number=certificate.version,
-        action=action,
-        status=certificate.status,
-        issue_date=certificate.issue_date,
-        valid_from=certificate.valid_from,
-        expiry_date=certificate.expiry_date,
-        institution_name=institution.name,
-        credit_code=institution.credit_code,
-        scope=snapshot(rows),
-        scope_digest=digest,
-        reason=reason,
-        actor=real_actor,
-        actor_name=real_actor.get_username() if real_actor else "",
-        token=token,
-    )
+    version = CertificateVersion(certificate=certificate, token=token, **columns)
     if save:
         certificate.save()
         version.save()

@@ -29,9 +29,11 @@ valid spelling.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -424,13 +426,28 @@ class VerifiedPayload:
 def sign_payload(fields: Mapping[str, FieldValue], private_key: PrivateKey, kid: str) -> str:
     """Return ``<tag>.<kid>.<payload>.<signature>`` (see the module docstring)."""
     algorithm = algorithm_of(private_key)
-    expected = key_id(raw_public_key(private_key))
+    expected = _kid_of(private_key)
     if kid != expected:
         raise ValueError(f"kid {kid!r} does not belong to this private key ({expected})")
     signed = f"{TOKEN_TAGS[algorithm]}.{kid}.{_b64encode(canonical_json(fields))}".encode("ascii")
     sign = partial(sm2.sign, private_key) if algorithm == "SM2" else private_key.sign
     signature = sign(signed)
     return f"{signed.decode('ascii')}.{_b64encode(signature)}"
+
+
+# The kid of each SM2 key object already seen: serialising its public point on every
+# signature was ~8 % of an SM2 signature's time in a bulk import (issue 17).  Weak keys: a key
+# object leaves with its last user; Ed25519 keys (no weak references) are cheap to recompute.
+_KIDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def _kid_of(private_key: PrivateKey) -> str:
+    with contextlib.suppress(KeyError, TypeError):
+        return _KIDS[private_key]
+    kid = key_id(raw_public_key(private_key))
+    with contextlib.suppress(TypeError):
+        _KIDS[private_key] = kid
+    return kid
 
 
 def _split(token: object) -> tuple[str, str, str, str]:

@@ -13,18 +13,17 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from scipy.stats import gaussian_kde
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 COLOURS = {
     "satisfactory": "#2e7d32",
@@ -63,6 +62,9 @@ class ChartText:
 @cache
 def cjk_font() -> str | None:
     """The first installed font family that can draw Chinese, or None."""
+    from matplotlib import font_manager  # matplotlib and scipy load on the first chart, not
+    # with the URLconf (every process that reverses a URL: ~1.8 s CPU, issue 17)
+
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
     if not installed & set(CJK_FONTS):
         # matplotlib's font list is cached per user and may predate the font's installation.
@@ -141,6 +143,8 @@ def draw_histogram(ax: Axes, data: ChartData, text: ChartText = ChartText()) -> 
         bins = int(min(60, max(8, math.sqrt(values.size) * 2)))
         ax.hist(values, bins=bins, density=True, color="#90caf9", edgecolor="#1565c0", lw=0.5)
         if values.size >= 3 and np.ptp(values) > 0:
+            from scipy.stats import gaussian_kde
+
             lo = min(values.min(), data.x_pt - 3.5 * data.sigma_pt)
             hi = max(values.max(), data.x_pt + 3.5 * data.sigma_pt)
             grid = np.linspace(lo, hi, 256)
@@ -243,6 +247,9 @@ def _png(fig: Figure, dpi: int) -> bytes:
 
 def _figure(width: float, height: float, rows: int, labelled: bool) -> Figure:
     """Fixed margins (a constrained layout would draw every figure twice)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     bottom = 0.9 / height if labelled else 0.45 / height

@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 
 from ticcoop.accounts.demo import region_prefix
 from ticcoop.accounts.roles import Role
 from ticcoop.accounts.services import create_user
-from ticcoop.bulk import insert_rows
+from ticcoop.bulk import insert_values
 from ticcoop.methods.ids import make_credit_code, make_org_code
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import (
@@ -234,28 +235,36 @@ class InstitutionFactory:
         body = f"{(index * _ORG_MULTIPLIER + self.offset) % 10**8:08d}"
         return make_credit_code("91" + division + make_org_code(body))
 
-    def build(self, index: int, region: Region) -> Institution:
+    def build(self, index: int, region: Region) -> dict[str, Any]:
+        """The stored values of institution ``index`` (attribute names, ``INSTITUTION_FIELDS``)."""
         rng = self.rng
         district, division, city = rng.choice(
             DISTRICTS.get(region.code, [("", region.code + "0100", region.short_name)])
         )
         name = f"{city}{rng.choice(BRANDS)}{rng.choice(FIELDS)}{rng.choice(SUFFIXES)}"
-        return Institution(
-            credit_code=self.credit_code(index, division),
-            name=name,
-            region=region,
-            address=f"{region.name_zh}{district}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
-            legal_representative=person_name(rng),
-            contact_person=person_name(rng),
-            contact_phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
-            status=InstitutionStatus.OPERATING
+        return {
+            "credit_code": self.credit_code(index, division),
+            "name": name,
+            "region_id": region.pk,
+            "address": f"{region.name_zh}{district}{rng.choice(STREETS)}{rng.randint(1, 999)}号",
+            "legal_representative": person_name(rng),
+            "contact_person": person_name(rng),
+            "contact_phone": f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+            "status": InstitutionStatus.OPERATING.value
             if rng.random() > 0.03
-            else InstitutionStatus.SUSPENDED,
-            risk_class=rng.choices([c for c, _ in RISK_WEIGHTS], [w for _, w in RISK_WEIGHTS])[0],
-        )
+            else InstitutionStatus.SUSPENDED.value,
+            "risk_class": rng.choices([c for c, _ in RISK_WEIGHTS], [w for _, w in RISK_WEIGHTS])[
+                0
+            ].value,
+        }
 
 
-def iter_institutions(total: int, seed: int) -> Iterator[Institution]:
+INSTITUTION_FIELDS = ("credit_code", "name", "region_id", "address", "legal_representative",
+                      "contact_person", "contact_phone", "status", "risk_class")  # fmt: skip
+
+
+def iter_institutions(total: int, seed: int) -> Iterator[dict[str, Any]]:
+    """The demo institutions' stored values, in the order they are written."""
     rng = random.Random(seed)
     factory = InstitutionFactory(rng, offset=rng.randrange(10**8))
     regions = list(Region.objects.filter(is_active=True))
@@ -270,18 +279,19 @@ def iter_institutions(total: int, seed: int) -> Iterator[Institution]:
 def create_institutions(
     total: int, seed: int, batch_size: int = 5000, advance: Callable[[int], None] = lambda n: None
 ) -> int:
-    """Insert in batches (``insert_rows``) so memory stays flat even for a million rows."""
-    batch: list[Institution] = []
+    """Insert in batches of plain rows (``insert_values``: no model object per institution),
+    so memory stays flat and time low even for a million rows."""
+    batch: list[tuple[Any, ...]] = []
     created = 0
-    for institution in iter_institutions(total, seed):
-        batch.append(institution)
+    for values in iter_institutions(total, seed):
+        batch.append(tuple(values[name] for name in INSTITUTION_FIELDS))
         if len(batch) >= batch_size:
-            insert_rows(batch)
+            insert_values(Institution, INSTITUTION_FIELDS, batch)
             created += len(batch)
             advance(len(batch))
             batch = []
     if batch:
-        insert_rows(batch)
+        insert_values(Institution, INSTITUTION_FIELDS, batch)
         created += len(batch)
         advance(len(batch))
     return created

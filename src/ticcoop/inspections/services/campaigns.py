@@ -214,20 +214,19 @@ def _draw_targets(
     populations: dict[str, list[str]],
 ) -> dict[str, list[CampaignTarget]]:
     """Targets per inspecting region code."""
-    by_code = {
-        i.credit_code: i
-        for i in Institution.objects.filter(
-            credit_code__in=[c for codes in populations.values() for c in codes]
-        )
-    }
-    out: dict[str, list[CampaignTarget]] = {}
+    shares: list[tuple[str, dict[str, list[Ticket]]]] = []
     for inspected in sorted({b for _a, b in pairs}):
         inspecting = sorted(a for a, b in pairs if b == inspected)
         take = campaign.per_region * len(inspecting)
         tickets = sample(populations[inspected], f"{seed}|{TARGET_LABEL}|{inspected}", take)
-        shares: dict[str, list[Ticket]] = rotation_method.split_targets(tickets, inspecting)
-        for code, share in shares.items():
-            for rank, ticket in enumerate(share, start=1):
+        shares.append((inspected, rotation_method.split_targets(tickets, inspecting)))
+    # only the drawn institutions are read (the populations hold every eligible one)
+    drawn = [t.id for _b, share in shares for tickets in share.values() for t in tickets]
+    by_code = Institution.objects.in_bulk(drawn, field_name="credit_code")
+    out: dict[str, list[CampaignTarget]] = {}
+    for inspected, share in shares:
+        for code, tickets in share.items():
+            for rank, ticket in enumerate(tickets, start=1):
                 target = CampaignTarget.objects.create(
                     pair=pairs[(code, inspected)],
                     institution=by_code[ticket.id],

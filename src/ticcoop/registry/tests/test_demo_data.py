@@ -31,9 +31,9 @@ def test_demo_data_builds_all_five_regions_proportionally() -> None:
 
 
 def test_demo_data_is_reproducible_from_the_seed() -> None:
-    first = [(i.credit_code, i.name, i.address) for i in iter_institutions(50, seed=3)]
-    again = [(i.credit_code, i.name, i.address) for i in iter_institutions(50, seed=3)]
-    other = [(i.credit_code, i.name, i.address) for i in iter_institutions(50, seed=4)]
+    first = [(i["credit_code"], i["name"], i["address"]) for i in iter_institutions(50, seed=3)]
+    again = [(i["credit_code"], i["name"], i["address"]) for i in iter_institutions(50, seed=3)]
+    other = [(i["credit_code"], i["name"], i["address"]) for i in iter_institutions(50, seed=4)]
     assert first == again
     assert first != other
     assert len({code for code, _, _ in first}) == 50
