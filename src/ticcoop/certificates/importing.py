@@ -89,13 +89,16 @@ def _stored_scopes(certificate_ids: list[int]) -> dict[int, list[ScopeRow]]:
     return found
 
 
+Plan = tuple[Certificate, list[ScopeRow], bool]  # a certificate, its scope, scope changed?
+
+
 def _plan_certificate(
     checker: ImportChecker,
     number: str,
     entry: dict[str, Any],
     holders: dict[str, Institution],
     old_scopes: dict[int, list[ScopeRow]],
-) -> tuple[Certificate, list[ScopeRow], bool] | None:
+) -> Plan | None:
     """(certificate, its scope, scope changed?) if the row changes anything, else None."""
     stored: Certificate | None = entry["stored"]
     old = old_scopes.get(stored.pk, []) if stored else []
@@ -167,9 +170,6 @@ def _write_certificates(
     insert_rows(versions)
     # a version is its own audit record (who, when, why, the whole state): chained, not logged
     append_written(versions)
-
-
-Plan = tuple[Certificate, list[ScopeRow], bool]  # a certificate, its scope, scope changed?
 
 
 def _write_planned(plans: list[Plan], report: ImportReport) -> None:
