@@ -124,6 +124,8 @@ def main() -> None:
         print(ratio_line("demo-data / reference whole child", ours, reference))
         gib = ours.peak_mib / 1024
         print(f"peak {gib:.2f} GiB at {COUNT:,} institutions (target <= 1 GiB at 1,000,000)")
+        # the memory half is judged only where it was measured: at 1,000,000 institutions
+        memory_met = COUNT >= 1_000_000 and gib <= 1
         same = counts(ours_db) == counts(bare_db)
         print(f"output: {'same row count in every table' if same else 'DIFFERENT row counts'}")
         if not same:
@@ -131,7 +133,8 @@ def main() -> None:
         report_row(  # issue 17's table (bench/summary.py)
             "demo-data", f"{COUNT:,} institutions, {rows:,} rows: {ours.cpu:.1f} s CPU, "
             f"peak {gib:.2f} GiB", f"executemany of the same rows {phase['insert_cpu']:.2f} s CPU",
-            f"{ratio:.1f}x CPU", "<= 10x the reference, <= 1 GiB at 1M", ratio <= 10 and gib <= 1,
+            f"{ratio:.1f}x CPU", "<= 10x the reference, <= 1 GiB at 1M (judged only at 1M)",
+            ratio <= 10 and memory_met,
         )  # fmt: skip
 
 
