@@ -112,7 +112,10 @@ def append_written(objects: Sequence[models.Model]) -> None:
         return
     model = type(objects[0])
     fields = sorted(model._meta.concrete_fields, key=lambda f: f.column)
-    columns = [(f.attname, f'"{f.column}":', _fragment(f)) for f in fields if f.column.isascii()]
+    if not all(f.column.isascii() for f in fields):  # a column name the fast path cannot sort
+        append_records(model, [obj.pk for obj in objects])
+        return
+    columns = [(f.attname, f'"{f.column}":', _fragment(f)) for f in fields]
     by_key = {str(obj.pk): obj for obj in objects}
 
     def from_memory(chunk: list[str], algorithm: str) -> dict[str, str]:
@@ -127,9 +130,6 @@ def append_written(objects: Sequence[models.Model]) -> None:
             payloads[key] = "{" + ",".join(parts) + "}"
         return payloads
 
-    if len(columns) < len(fields):  # a column name the fast path cannot sort
-        append_records(model, [obj.pk for obj in objects])
-        return
     _append(model, list(by_key), from_memory)
 
 
