@@ -11,6 +11,12 @@ inputs, no database), so the ratio shows what storage, follow-up and the PDFs co
 Prints CPU and wall time of each phase, the total, the ratio and the peak RSS;
 ``--profile`` adds the top 10 functions of a cProfile run (by own time).
 
+Chart PNGs (issue 17: "rendered once per evaluation"): after publication every chart of every
+measurand is fetched twice through the real page (``/pt/evaluations/<id>/<kind>.png``, the
+test client with every middleware). The first pass renders and stores them; the second must
+render none (``chart_png`` is counted) and return the same bytes. Reference in the same run:
+the first pass (rendering); the ratio is first / second.
+
     .venv/bin/python bench/bench_pt_round.py [participants] [measurands] [--profile]
 """
 
@@ -133,6 +139,59 @@ def build_round(rng: random.Random) -> tuple[object, object]:
     return actor, rnd
 
 
+def measure_charts(run: object) -> None:
+    """Fetch every chart PNG of the published run twice (see the module docstring)."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from _measure import report_row
+    from ticcoop.proficiency import charts
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    renders: list[str] = []
+    render = charts.chart_png
+
+    def counted(*args: object, **kwargs: object) -> bytes:
+        renders.append(str(args[1]))
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    charts.chart_png = counted  # type: ignore[assignment]
+    urls = [
+        reverse("pt-chart", args=[pk, kind])
+        for pk in run.measurands.order_by("pk").values_list("pk", flat=True)  # type: ignore[attr-defined]
+        for kind in charts.KINDS
+    ]
+    client = Client()
+    passes: list[tuple[float, float, int, list[bytes]]] = []
+    for number in (1, 2):
+        before = len(renders)
+        wall, cpu = time.perf_counter(), time.process_time()
+        bodies = []
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            assert response["Content-Type"] == "image/png"
+            bodies.append(response.content)
+        took = (time.process_time() - cpu, time.perf_counter() - wall)
+        passes.append((*took, len(renders) - before, bodies))
+        print(
+            f"{'chart PNGs, pass ' + str(number):<36} {took[0]:7.2f} s CPU {took[1]:7.2f} s wall"
+            f"  {len(urls)} requests, {len(renders) - before} rendered, "
+            f"{took[1] / len(urls) * 1000:.1f} ms per request"
+        )
+    charts.chart_png = render  # type: ignore[assignment]
+    (first_cpu, first_wall, first_renders, first), (cpu2, wall2, renders2, second) = passes
+    once = first_renders == len(urls) and renders2 == 0 and first == second
+    report_row(
+        "charts", f"{len(urls)} PNGs, 2nd fetch: {renders2} rendered, "
+        f"{wall2 / len(urls) * 1000:.1f} ms each ({cpu2:.2f} s CPU)",
+        f"1st fetch (renders {first_renders}): {first_wall / len(urls) * 1000:.0f} ms each "
+        f"({first_cpu:.2f} s CPU)", f"{first_wall / max(wall2, 1e-9):.0f}x faster",
+        "rendered once per evaluation", once,
+    )  # fmt: skip
+
+
 def main() -> None:
     import cProfile
     import io
@@ -203,6 +262,7 @@ def main() -> None:
             print(out.getvalue())
         from _measure import report_row  # issue 17's table (bench/summary.py)
 
+        measure_charts(run)
         report_row(
             "pt-round", f"{PARTICIPANTS:,} x {MEASURANDS} with letters: {total_cpu:.1f} s CPU",
             f"statistics only {reference_cpu:.2f} s CPU", f"{total_cpu / reference_cpu:.0f}x",
