@@ -1,9 +1,15 @@
 """Audit entries for bulk writes, which bypass the model signals django-auditlog listens to.
 
-A bulk import writes **one audit entry per changed record** (docs/methods/audit-chain.md):
-each record's history in the admin then shows the import like any other change, and the
-entry carries the file's SHA-256 so it leads back to the import batch.  Entries are
-inserted with ``ticcoop.bulk.insert_rows`` in batches and chained in the same transaction.
+Two shapes (docs/methods/audit-chain.md, "Bulk writes"):
+
+- ``log_rows``: **one audit entry per changed record** — each record's history in the admin
+  then shows the change like any other (registry imports, tasks, the demo);
+- ``log_batch``: **one entry per batch listing every row** — for reference data imported by
+  the million (the target directory), where an entry and a chain link per row would triple
+  the rows written.  The entry names the rows by their natural key, with each created row's
+  values and each changed row's before and after.
+
+Entries are inserted with ``ticcoop.bulk.insert_rows`` and chained in the same transaction.
 """
 
 from __future__ import annotations
@@ -46,24 +52,7 @@ def log_rows(
     additional_data: dict[str, Any] | None = None,
 ) -> int:
     """Write (and chain) one audit entry per row, as auditlog would have; the number written."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    # auditlog's context variable outlives its block (see accounts.audit): take the request's
-    # address from it only when it belongs to this very actor.
-    context = auditlog_value.get(None) or {}
-    if user is None or getattr(context.get("actor"), "pk", None) != user.pk:
-        context = {}
-    content_type = ContentType.objects.get_for_model(model)
-    common = {
-        "content_type": content_type,
-        "actor": user,
-        "actor_email": getattr(user, "email", None) or None,
-        "remote_addr": context.get("remote_addr"),
-        "remote_port": context.get("remote_port"),
-        "cid": get_cid(),
-        "timestamp": timezone.now(),
-        "additional_data": additional_data,
-        "changes_text": "",
-    }
+    common = _common(actor, model, additional_data)
     count = 0
     batch: list[LogEntry] = []
     with transaction.atomic():
@@ -83,6 +72,53 @@ def log_rows(
                 count += _flush(batch)
         count += _flush(batch)
     return count
+
+
+def log_batch(
+    actor: Any,
+    model: type[models.Model],
+    label: str,
+    changes: Mapping[str, Any],
+    *,
+    created: bool,
+    additional_data: dict[str, Any] | None = None,
+) -> None:
+    """Write (and chain) one audit entry for a batch of rows of ``model``: ``changes`` lists
+    them (JSON), ``label`` says which batch; ``created`` when every row is new."""
+    action = LogEntry.Action.CREATE if created else LogEntry.Action.UPDATE
+    entry = LogEntry(
+        object_pk="",  # many rows: ``changes`` names each by its natural key
+        object_id=None,
+        object_repr=label,
+        action=action,
+        changes=changes,
+        **_common(actor, model, additional_data),
+    )
+    with transaction.atomic():
+        _flush([entry])
+
+
+def _common(
+    actor: Any, model: type[models.Model], additional_data: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The fields every bulk-written entry of this actor and model shares."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    # auditlog's context variable outlives its block (see accounts.audit): take the request's
+    # address from it only when it belongs to this very actor.
+    context = auditlog_value.get(None) or {}
+    if user is None or getattr(context.get("actor"), "pk", None) != user.pk:
+        context = {}
+    return {
+        "content_type": ContentType.objects.get_for_model(model),
+        "actor": user,
+        "actor_email": getattr(user, "email", None) or None,
+        "remote_addr": context.get("remote_addr"),
+        "remote_port": context.get("remote_port"),
+        "cid": get_cid(),
+        "timestamp": timezone.now(),
+        "additional_data": additional_data,
+        "changes_text": "",
+    }
 
 
 def _flush(batch: list[LogEntry]) -> int:
