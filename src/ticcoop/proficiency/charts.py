@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -276,18 +278,20 @@ def chart_png(data: ChartData, kind: str, dpi: int = 96, text: ChartText = Chart
     return _png(fig, dpi)
 
 
-def stored_chart_png(key: str, data: ChartData, kind: str) -> bytes:
+def stored_chart_png(key: str, data: Callable[[], ChartData], kind: str) -> bytes:
     """``chart_png`` rendered once per evaluation, kind and language and kept in the default
     storage (``pt-charts/``): an evaluation never changes, and rendering a chart costs
     seconds under load. ``key`` names the evaluation (its id and a digest of its outputs, so
-    a database rebuilt with the same ids cannot serve an old chart)."""
+    a database rebuilt with the same ids cannot serve an old chart); ``data`` is called only
+    when the chart is not stored yet (building it from 1,000 participants costs more than
+    serving the stored file)."""
     text = chart_text()
     font = "cjk" if text.font else "ascii"
     name = f"pt-charts/{key}-{kind}-{get_language() or 'zh-hans'}-{font}.png"
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as stored:
             return bytes(stored.read())
-    body = chart_png(data, kind, text=text)
+    body = chart_png(data(), kind, text=text)
     default_storage.save(name, ContentFile(body))
     return body
 

@@ -241,14 +241,19 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def chart(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    evaluation = get_object_or_404(MeasurandEvaluation.objects.select_related("run__round"), pk=pk)
+    # inputs (every participant's result) are read only if the chart must be drawn
+    evaluations = MeasurandEvaluation.objects.select_related("run__round").defer("inputs")
+    evaluation = get_object_or_404(evaluations, pk=pk)
     run = evaluation.run
     if run.published_at is None and not queries.is_organiser(request.user, run.round):
         raise Http404
     if kind not in KINDS:
         raise Http404
-    data = ChartData.from_evaluation(evaluation.inputs, evaluation.outputs)
-    body = stored_chart_png(evaluation_key(evaluation), data, kind)
+    body = stored_chart_png(
+        evaluation_key(evaluation),
+        lambda: ChartData.from_evaluation(evaluation.inputs, evaluation.outputs),
+        kind,
+    )
     response = HttpResponse(body, content_type="image/png")
     response["Cache-Control"] = "private, max-age=300"
     return response
