@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import can_write_region, region_id_of_record, writable_region_ids
@@ -189,15 +190,6 @@ class TokenCheck:
     problem: str = ""  # why the token is not this certificate's, as a sentence for pages
 
 
-def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
-    """Signature first (keys of every issuer), then: same number? current version?"""
-    try:
-        verified = verify_token(token)
-    except SignatureInvalid as exc:
-        return TokenCheck(False, str(exc), problem=signature_problem(exc))
-    return _check_verified(verified, certificate)
-
-
 @dataclass(frozen=True)
 class CurrentRecord:
     """What the verify API reads of a certificate's record: no model object, no holder row."""
@@ -225,6 +217,74 @@ _CURRENT_RECORD = CompiledQuery(
 )
 
 
+@dataclass(frozen=True)
+class VerifyRecord(CurrentRecord):
+    """What the verify page shows of a certificate: the record, its holder, and the fields
+    the current version was signed with (None without that version's row)."""
+
+    status_reason: str
+    region_name: str  # the issuing region's name in the page's language; "" for national
+    institution_name: str
+    credit_code: str
+    signed_name: str | None
+    signed_issue_date: date | None
+    signed_scope_digest: str | None
+
+
+#: The verify page's one read (record, holder, region, current version), compiled once: it
+#: was a certificate query with both related rows and then a query for the version.
+_VERIFY_RECORD = CompiledQuery(
+    Certificate,
+    lambda number: (
+        Certificate.objects.filter(number=number)
+        .order_by()  # the number is unique
+        .annotate(current=FilteredRelation("versions", condition=Q(versions__number=F("version"))))
+        .values_list(
+            "number",
+            "version",
+            "status",
+            "expiry_date",
+            "issuing_region__code",
+            "status_reason",
+            "issuing_region__name_zh",
+            "issuing_region__name_en",
+            "institution__name",
+            "institution__credit_code",
+            "current__institution_name",
+            "current__issue_date",
+            "current__scope_digest",
+        )[:1]
+    ),
+    arity=1,
+)
+
+
+def verify_record(number: str) -> VerifyRecord | None:
+    for row in _VERIFY_RECORD.rows(number):
+        found, version, status, expiry, region, reason, name_zh, name_en, *rest = row
+        english = (get_language() or "").startswith("en")  # as Region.display_name
+        return VerifyRecord(
+            found,
+            version,
+            status,
+            expiry,
+            region or NATIONAL_AUTHORITY,
+            reason,
+            (name_en if english else name_zh) if region else "",
+            *rest,
+        )
+    return None
+
+
+def check_token(token: str, certificate: CurrentRecord | None) -> TokenCheck:
+    """Signature first (keys of every issuer), then: same number? current version?"""
+    try:
+        verified = verify_token(token)
+    except SignatureInvalid as exc:
+        return TokenCheck(False, str(exc), problem=signature_problem(exc))
+    return _check_verified(verified, certificate)
+
+
 def certificate_and_check(token: str) -> tuple[CurrentRecord | None, TokenCheck]:
     """The current record of the certificate a token names and the check of the token
     against it, verifying the signature once."""
@@ -242,9 +302,7 @@ def certificate_and_check(token: str) -> tuple[CurrentRecord | None, TokenCheck]
     return record, _check_verified(verified, record)
 
 
-def _check_verified(
-    verified: VerifiedPayload, certificate: Certificate | CurrentRecord | None
-) -> TokenCheck:
+def _check_verified(verified: VerifiedPayload, certificate: CurrentRecord | None) -> TokenCheck:
     fields = verified.fields
     version = fields.get("v")
     result = TokenCheck(
