@@ -79,12 +79,10 @@ def search_page(
     """
     named_region, words = split_query(text, regions)
     listing = certificate_listing(region_code or named_region, status)
-    if rows:
-        listing = cast(CertificateQuerySet, listing.values(*ROW_FIELDS.values()))
     matching = None
     for word in filter(None, map(normalise, words)):  # several words are AND-ed
         matching = (matching if matching is not None else listing).filter(search_key__contains=word)
-    found = listing_page(listing, matching, page, size)
+    found = listing_page(listing, matching, page, size, _row_values if rows else None)
     if rows:
         today = timezone.localdate()
         found.items = [_row(values, today) for values in found.items]
@@ -106,6 +104,10 @@ ROW_FIELDS = {
     "status_reason": "status_reason",
     "version": "version",
 }
+
+
+def _row_values(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.values(*ROW_FIELDS.values())
 
 
 def _row(values: dict[str, Any], today: date) -> dict[str, Any]:
