@@ -262,6 +262,7 @@ _VERIFY_RECORD = CompiledQuery(
 
 
 def verify_record(number: str) -> VerifyRecord | None:
+    """The verify page's record of ``number`` (None: no such certificate), in one query."""
     for row in _VERIFY_RECORD.rows(number):
         found, version, status, expiry, region, reason, name_zh, name_en, *rest = row
         english = (get_language() or "").startswith("en")  # as Region.display_name
