@@ -14,7 +14,7 @@ column and a listing index that matches its order).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -57,26 +57,35 @@ def _pages(count: int, size: int) -> int:
 
 
 def search_page(
-    listing: QuerySet[Any], matching: QuerySet[Any] | None, page: int, size: int
+    listing: QuerySet[Any],
+    matching: QuerySet[Any] | None,
+    page: int,
+    size: int,
+    shape: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None,
 ) -> SearchPage:
     """Page ``page`` (1-based) of ``matching`` (``listing`` narrowed by a search term, or
-    None for no term); ``listing`` is ordered by its listing index."""
+    None for no term); ``listing`` is ordered by its listing index.  ``shape`` (e.g. a
+    ``values()``) is applied to the queries that read the page's items only: applied to the
+    listing itself, its joins stayed in the query of the matching ids too (issue 17)."""
+    items_of = shape or (lambda queryset: queryset)
     if matching is None:
         count = listing.count()
         number = min(max(page, 1), _pages(count, size))
-        items = list(listing[(number - 1) * size : number * size])
+        items = list(items_of(listing)[(number - 1) * size : number * size])
         return SearchPage(items, number, size, count, True, number * size < count)
     ids, in_order = _matching_ids(listing, matching)
     if len(ids) <= EXACT_LIMIT:
         number = min(max(page, 1), _pages(len(ids), size))
         shown = slice((number - 1) * size, number * size)
         items = list(
-            listing.filter(pk__in=ids[shown]) if in_order else listing.filter(pk__in=ids)[shown]
+            items_of(listing.filter(pk__in=ids[shown]))
+            if in_order
+            else items_of(listing.filter(pk__in=ids))[shown]
         )
         return SearchPage(items, number, size, len(ids), True, number * size < len(ids))
     number = max(page, 1)
     with walking_listing_index():
-        items = list(matching[(number - 1) * size : number * size + 1])
+        items = list(items_of(matching)[(number - 1) * size : number * size + 1])
     return SearchPage(items[:size], number, size, EXACT_LIMIT, False, len(items) > size)
 
 

@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ticcoop.accounts.queries import can_write_region, region_id_of_record, writable_region_ids
@@ -31,6 +32,7 @@ from ticcoop.certificates.models import (
     effective_status_of,
 )
 from ticcoop.certificates.search import normalise
+from ticcoop.compiled import CompiledQuery
 from ticcoop.listing import SearchPage
 from ticcoop.listing import search_page as listing_page
 from ticcoop.methods.ids import IdentifierError, parse_certificate_number
@@ -77,12 +79,10 @@ def search_page(
     """
     named_region, words = split_query(text, regions)
     listing = certificate_listing(region_code or named_region, status)
-    if rows:
-        listing = cast(CertificateQuerySet, listing.values(*ROW_FIELDS.values()))
     matching = None
     for word in filter(None, map(normalise, words)):  # several words are AND-ed
         matching = (matching if matching is not None else listing).filter(search_key__contains=word)
-    found = listing_page(listing, matching, page, size)
+    found = listing_page(listing, matching, page, size, _row_values if rows else None)
     if rows:
         today = timezone.localdate()
         found.items = [_row(values, today) for values in found.items]
@@ -104,6 +104,10 @@ ROW_FIELDS = {
     "status_reason": "status_reason",
     "version": "version",
 }
+
+
+def _row_values(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.values(*ROW_FIELDS.values())
 
 
 def _row(values: dict[str, Any], today: date) -> dict[str, Any]:
@@ -188,7 +192,94 @@ class TokenCheck:
     problem: str = ""  # why the token is not this certificate's, as a sentence for pages
 
 
-def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
+@dataclass(frozen=True)
+class CurrentRecord:
+    """What the verify API reads of a certificate's record: no model object, no holder row."""
+
+    number: str
+    version: int
+    status: str
+    expiry_date: date
+    issuer_code: str
+
+    def effective_status(self, today: date | None = None) -> str:
+        return effective_status_of(self.status, self.expiry_date, today)
+
+
+#: The verify API's read of the record a token names, compiled once (ticcoop.compiled): the
+#: compiling was about as much work as the rest of the query (issue 17).
+_CURRENT_RECORD = CompiledQuery(
+    Certificate,
+    lambda number: (
+        Certificate.objects.filter(number=number)
+        .order_by()  # the number is unique
+        .values_list("number", "version", "status", "expiry_date", "issuing_region__code")[:1]
+    ),
+    arity=1,
+)
+
+
+@dataclass(frozen=True)
+class VerifyRecord(CurrentRecord):
+    """What the verify page shows of a certificate: the record, its holder, and the fields
+    the current version was signed with (None without that version's row)."""
+
+    status_reason: str
+    region_name: str  # the issuing region's name in the page's language; "" for national
+    institution_name: str
+    credit_code: str
+    signed_name: str | None
+    signed_issue_date: date | None
+    signed_scope_digest: str | None
+
+
+#: The verify page's one read (record, holder, region, current version), compiled once: it
+#: was a certificate query with both related rows and then a query for the version.
+_VERIFY_RECORD = CompiledQuery(
+    Certificate,
+    lambda number: (
+        Certificate.objects.filter(number=number)
+        .order_by()  # the number is unique
+        .annotate(current=FilteredRelation("versions", condition=Q(versions__number=F("version"))))
+        .values_list(
+            "number",
+            "version",
+            "status",
+            "expiry_date",
+            "issuing_region__code",
+            "status_reason",
+            "issuing_region__name_zh",
+            "issuing_region__name_en",
+            "institution__name",
+            "institution__credit_code",
+            "current__institution_name",
+            "current__issue_date",
+            "current__scope_digest",
+        )[:1]
+    ),
+    arity=1,
+)
+
+
+def verify_record(number: str) -> VerifyRecord | None:
+    """The verify page's record of ``number`` (None: no such certificate), in one query."""
+    for row in _VERIFY_RECORD.rows(number):
+        found, version, status, expiry, region, reason, name_zh, name_en, *rest = row
+        english = (get_language() or "").startswith("en")  # as Region.display_name
+        return VerifyRecord(
+            found,
+            version,
+            status,
+            expiry,
+            region or NATIONAL_AUTHORITY,
+            reason,
+            (name_en if english else name_zh) if region else "",
+            *rest,
+        )
+    return None
+
+
+def check_token(token: str, certificate: CurrentRecord | None) -> TokenCheck:
     """Signature first (keys of every issuer), then: same number? current version?"""
     try:
         verified = verify_token(token)
@@ -197,32 +288,24 @@ def check_token(token: str, certificate: Certificate | None) -> TokenCheck:
     return _check_verified(verified, certificate)
 
 
-def certificate_and_check(token: str) -> tuple[Certificate | None, TokenCheck]:
-    """The certificate a token names (the :data:`VERIFY_FIELDS` only) and the check of the
-    token against it, verifying the signature once (:func:`certificate_for_token` +
-    :func:`check_token` verify it twice)."""
+def certificate_and_check(token: str) -> tuple[CurrentRecord | None, TokenCheck]:
+    """The current record of the certificate a token names and the check of the token
+    against it, verifying the signature once."""
     try:
         verified = verify_token(token)
     except SignatureInvalid as exc:
         return None, TokenCheck(False, str(exc), problem=signature_problem(exc))
     number = verified.fields.get("no")
-    certificate = (
-        Certificate.objects.select_related("issuing_region")
-        .only(*VERIFY_FIELDS)
-        .filter(number=number)
-        .first()
-        if isinstance(number, str)
-        else None
-    )
-    return certificate, _check_verified(verified, certificate)
+    record = None
+    if isinstance(number, str):
+        for found, version, status, expiry_date, region in _CURRENT_RECORD.rows(number):
+            record = CurrentRecord(
+                found, version, status, expiry_date, region or NATIONAL_AUTHORITY
+            )
+    return record, _check_verified(verified, record)
 
 
-#: What the verify API reads of the certificate (its answer and _check_verified): only these
-#: columns, no holder row (a third less work for the API's query, issue 17).
-VERIFY_FIELDS = ("number", "version", "status", "expiry_date", "issuing_region__code")
-
-
-def _check_verified(verified: VerifiedPayload, certificate: Certificate | None) -> TokenCheck:
+def _check_verified(verified: VerifiedPayload, certificate: CurrentRecord | None) -> TokenCheck:
     fields = verified.fields
     version = fields.get("v")
     result = TokenCheck(

@@ -14,8 +14,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ticcoop.certificates.models import Certificate, CertificateStatus
-from ticcoop.certificates.queries import TokenCheck
+from ticcoop.certificates.models import CertificateStatus
+from ticcoop.certificates.queries import TokenCheck, VerifyRecord
 
 #: Chinese labels of the claims signed into a token (certificates.signed.payload_fields).
 CLAIM_LABELS = {
@@ -49,7 +49,7 @@ class Fact:
     differs: bool
 
 
-def _status_verdict(certificate: Certificate, effective: str) -> Verdict | None:
+def _status_verdict(certificate: VerifyRecord, effective: str) -> Verdict | None:
     reason = certificate.status_reason
     because = _("原因：%(reason)s。") % {"reason": reason} if reason else ""
     if effective == CertificateStatus.REVOKED:
@@ -72,7 +72,7 @@ def _status_verdict(certificate: Certificate, effective: str) -> Verdict | None:
 
 
 def verdict_for(
-    certificate: Certificate | None, check: TokenCheck | None, today: date | None = None
+    certificate: VerifyRecord | None, check: TokenCheck | None, today: date | None = None
 ) -> Verdict:
     if certificate is None:
         return Verdict(
@@ -107,18 +107,18 @@ def _shown(key: str, value: object) -> str:
     return str(value)
 
 
-def facts_of(certificate: Certificate, check: TokenCheck | None) -> list[Fact]:
+def facts_of(certificate: VerifyRecord, check: TokenCheck | None) -> list[Fact]:
     """Printed (verified token) and current (record) values side by side, Chinese labels."""
-    version = certificate.versions.filter(number=certificate.version).first()
+    issued = certificate.signed_issue_date  # None without the current version's row
     record: dict[str, object] = {
         "no": certificate.number,
-        "name": version.institution_name if version else certificate.institution.name,
-        "ucc": certificate.institution.credit_code,
-        "issued": version.issue_date.isoformat() if version else "",
+        "name": certificate.signed_name if issued else certificate.institution_name,
+        "ucc": certificate.credit_code,
+        "issued": issued.isoformat() if issued else "",
         "expires": certificate.expiry_date.isoformat(),
         "status": certificate.effective_status(),
         "v": certificate.version,
-        "scope": version.scope_digest if version else "",
+        "scope": certificate.signed_scope_digest if issued else "",
     }
     printed = check.fields if check is not None and check.signature_valid else {}
     facts = []

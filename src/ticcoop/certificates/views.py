@@ -80,7 +80,7 @@ def pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """Current status from the database (even if revoked after printing) and the token check."""
-    certificate = queries.certificates().filter(number=number).first()
+    certificate = queries.verify_record(number)
     token = request.GET.get("t", "").strip()
     check = queries.check_token(token, certificate) if token else None
     context = {

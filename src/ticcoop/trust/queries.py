@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ticcoop.compiled import CompiledQuery
 from ticcoop.methods import signing
 from ticcoop.methods.signing import PublicKeySet, SignatureInvalid, VerifiedPayload
 from ticcoop.trust.models import KeyStatus, SigningKeyRecord
@@ -25,23 +27,37 @@ def _raw(public_key_b64: str) -> bytes:
     return base64.urlsafe_b64decode(public_key_b64 + "=" * (-len(public_key_b64) % 4))
 
 
-def public_key_of(record: SigningKeyRecord) -> signing.PublicKey:
-    revoked = record.status == KeyStatus.REVOKED
-    revoked_on = timezone.localdate(record.revoked_at) if revoked and record.revoked_at else None
+def _public_key(
+    issuer: str,
+    algorithm: str,
+    public_key: str,
+    status: str,
+    valid_from: date,
+    revoked_at: datetime | None,
+) -> signing.PublicKey:
+    revoked = status == KeyStatus.REVOKED
     return signing.PublicKey(
-        issuer=record.issuer,
-        public_key=_raw(record.public_key),
-        status=record.status,  # type: ignore[arg-type]
-        valid_from=record.valid_from,
-        revoked_at=revoked_on,
-        algorithm=record.algorithm,
+        issuer=issuer,
+        public_key=_raw(public_key),
+        status=status,  # type: ignore[arg-type]
+        valid_from=valid_from,
+        revoked_at=timezone.localdate(revoked_at) if revoked and revoked_at else None,
+        algorithm=algorithm,
     )
+
+
+#: Read on every verification and by the published key set: compiled once (compiled.py).
+_KEYS = CompiledQuery(
+    SigningKeyRecord,
+    lambda: SigningKeyRecord.objects.values_list(
+        "issuer", "algorithm", "public_key", "status", "valid_from", "revoked_at"
+    ),
+)
 
 
 def public_keyset() -> PublicKeySet:
     """Every issuer's keys, active, retired and revoked (as /.well-known/ticcoop-keys.json)."""
-    fields = ("issuer", "algorithm", "public_key", "status", "valid_from", "revoked_at")
-    return PublicKeySet(public_key_of(record) for record in SigningKeyRecord.objects.only(*fields))
+    return PublicKeySet(_public_key(*row) for row in _KEYS.rows())
 
 
 def verify_token(token: str) -> VerifiedPayload:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -127,3 +128,40 @@ def test_pdf_of_an_expired_or_superseded_version_carries_a_watermark() -> None:
 
 def _watermark_text(body: bytes) -> str:
     return "\n".join(drawn_texts(body))
+
+
+def _facts(page: str) -> dict[str, list[str]]:
+    table = page[page.index('id="facts"') : page.index("</table>", page.index('id="facts"'))]
+    rows = re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)
+    return {label: re.findall(r"<td>(.*?)</td>", cells, re.S) for label, cells in rows}
+
+
+def test_facts_show_the_record_and_its_current_version_read_in_one_query(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    certificate = cf.certificate("11")
+    services.change_scope(
+        factories.regulator("11"), certificate, services.scope_of(certificate)[:1], "缩小"
+    )
+    certificate.refresh_from_db()
+    current = certificate.versions.get(number=certificate.version)
+    with django_assert_num_queries(2):  # the record (with its version) and the key set
+        page = client.get(f"/verify/{certificate.number}/", {"t": current.token}).content.decode()
+    facts = _facts(page)
+    assert facts["发证地区"][-1] == certificate.issuing_region.name_zh  # type: ignore[union-attr]
+    assert facts["统一社会信用代码"][-1] == certificate.institution.credit_code
+    assert facts["能力范围摘要（SHA-256）"] == [current.scope_digest, current.scope_digest]
+    assert facts["版本"] == ["第2版", "第2版"]
+    client.cookies["django_language"] = "en"
+    english = _facts(client.get(f"/verify/{certificate.number}/").content.decode())
+    assert certificate.issuing_region.name_en in str(english)  # type: ignore[union-attr]
+
+
+def test_facts_of_a_national_certificate_without_its_version_row(client: Client) -> None:
+    certificate = cf.certificate("11")
+    certificate.versions.all().delete()  # a record whose current version row is missing
+    Certificate.objects.filter(pk=certificate.pk).update(issuing_region=None)
+    facts = _facts(client.get(f"/verify/{certificate.number}/").content.decode())
+    assert facts["发证地区"] == ["国家认监委"]
+    assert facts["机构名称"] == [certificate.institution.name]
+    assert facts["发证日期"] == [""] and facts["能力范围摘要（SHA-256）"] == [""]
