@@ -37,7 +37,16 @@ before: 86.0 s CPU, reference 4.58 s, 18.8x, peak 0.32 GiB): 30,000 → 59.8 s C
 in the earlier run: the reference itself ran slower under the load), 7.8x, peak 0.36 GiB.  The
 peak still grows ~1.9 KiB per institution (the freeze holds the whole targets file as rows), and
 SM2 signing (~0.5–0.7 ms per token, OpenSSL's generic curve code, 80,000 tokens at 100,000)
-is the largest single cost left.
+is the largest single cost left.  After the experts written in batches, the targets.csv read
+row by row (``iter_targets_csv``) and the freeze's rows released before it is re-read
+(2026-12-03, back to back with main on a loaded machine): 30,000 → 54.4 s CPU, peak 0.20 GiB
+(main 61.1 s, 0.22 GiB); 100,000 → 142.2 s CPU, 10.0x, peak 0.29 GiB (main 153.3 s, 10.3x,
+0.36 GiB); 150,000 → peak 0.34 GiB.  Every step but supervision is now flat (~160 MiB before
+it at 30,000 and 150,000); supervision still grows ~1.2 KiB per institution (the freeze's
+target rows, the audit entry of the frozen batch, which holds targets.csv as text in several
+copies while it is written and chained, and the draw's).  1,000,000 does not run at all:
+certificate serials (4 digits per year and authority, ``_Serials``) run out above roughly
+180,000 institutions (``IdentifierError: serial 10000``).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ data are not user actions) but follow the same rules as the services.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -99,12 +100,22 @@ PLANS = [
 ]
 
 
-def _team(rng: random.Random, pool: list[Expert], institution: Institution) -> list[Expert]:
+#: (pk, employer_id) of every assessor, in key order: the demo's assessors grow with the
+#: institutions, so the pool holds keys and only the experts chosen are read.
+Pool = Sequence[tuple[int, int | None]]
+
+
+def _experts(keys: list[int]) -> list[Expert]:
+    found = Expert.objects.select_related("region").in_bulk(keys)
+    return [found[key] for key in keys]
+
+
+def _team(rng: random.Random, pool: Pool, institution: Institution) -> list[Expert]:
     tied = set(
         ExpertTie.objects.filter(institution=institution).values_list("expert_id", flat=True)
     )
-    eligible = [e for e in pool if e.employer_id != institution.pk and e.pk not in tied]
-    return rng.sample(eligible, 3)
+    eligible = [pk for pk, employer in pool if employer != institution.pk and pk not in tied]
+    return _experts(rng.sample(eligible, 3))
 
 
 def _conclude(
@@ -157,10 +168,11 @@ def _closed_with_evidence(nc: Nonconformity, today: date) -> None:
     nc.save(update_fields=["closure_note", "closed_at"])
 
 
-def _declare_ties(rng: random.Random, pool: list[Expert]) -> int:
+def _declare_ties(rng: random.Random, pool: Pool) -> int:
     """A few declared ties (former employers) so the recusal rule shows in the demo."""
     created = 0
-    for expert in rng.sample(pool, min(5, len(pool))):
+    chosen = rng.sample(pool, min(5, len(pool)))
+    for expert in _experts([pk for pk, _employer in chosen]):
         candidates = Institution.objects.filter(region=expert.region).order_by("pk")
         if expert.employer_id is not None:
             candidates = candidates.exclude(pk=expert.employer_id)
@@ -187,7 +199,9 @@ def load(seed: int) -> str:
             "element__number", "position"
         )
     )
-    pool = list(Expert.objects.filter(is_assessor=True).order_by("pk"))
+    pool = list(
+        Expert.objects.filter(is_assessor=True).order_by("pk").values_list("pk", "employer_id")
+    )
     ties = _declare_ties(rng, pool)
     today = timezone.localdate()
     assessments = ncs = 0

@@ -94,10 +94,13 @@ def _finished(rng: random.Random, organiser: User) -> Competition:
     )  # fmt: skip
     disciplines = _disciplines(competition)
     _register(rng, competition, disciplines, decided_at=_at(year, 5, 20))
-    experts = list(Expert.objects.filter(is_expert=True).order_by("pk"))
+    # keys only: the demo's experts grow with the institutions
+    experts = list(
+        Expert.objects.filter(is_expert=True).order_by("pk").values_list("pk", flat=True)
+    )
     for discipline in disciplines:
         for expert in rng.sample(experts, min(6, len(experts))):
-            Judge.objects.create(competition=competition, discipline=discipline, expert=expert)
+            Judge.objects.create(competition=competition, discipline=discipline, expert_id=expert)
     services.close_registration(organiser, competition)
     services.start_competition(organiser, competition)
     _scores(rng, competition)
@@ -219,7 +222,7 @@ def _in_progress(rng: random.Random, organiser: User) -> Competition:
     _register(rng, competition, disciplines, decided_at=now - timedelta(days=10))
     for region in Region.objects.filter(is_active=True):
         experts = Expert.objects.filter(region=region, is_expert=True).order_by("pk")
-        for discipline, expert in zip(disciplines, experts, strict=False):
+        for discipline, expert in zip(disciplines, experts[: len(disciplines)], strict=False):
             services.add_judge(organiser, discipline, expert)
     services.close_registration(organiser, competition)
     return services.start_competition(organiser, competition)

@@ -28,9 +28,9 @@ from ticcoop.methods import digests
 from ticcoop.methods.draw import DrawInputError
 from ticcoop.methods.manifest_files import (
     ManifestInputError,
+    iter_targets_csv,
     population,
     read_inspectors_csv,
-    read_targets_csv,
     team_targets,
 )
 from ticcoop.methods.seed import (
@@ -110,7 +110,7 @@ def snapshot_document(
     ``algorithm`` ("sha256" or "sm3") makes its three digests; the member names stay
     ``*_sha256`` and the values name their algorithm (``sm3:<hex>``, methods.digests).
     """
-    strata = population(read_targets_csv(targets_csv))
+    strata = population(iter_targets_csv(targets_csv))
     read_inspectors_csv(inspectors_csv)
     missing = [key for key in sorted(strata) if key not in params.rates]
     if missing:
@@ -235,11 +235,11 @@ def build_manifest(
         ceremony.reveals,
         public_value=ceremony.public_value,
     )
-    targets = read_targets_csv(targets_csv)
-    strata = population(targets)
+    # targets.csv is read row by row, twice, rather than held: it may have millions of rows
+    strata = population(iter_targets_csv(targets_csv))
     draw = draw_stratified(strata, params.rates, result.seed, replacements=params.replacements)
     assignment = assign_teams(
-        team_targets(targets, draw.drawn_ids()),
+        team_targets(iter_targets_csv(targets_csv), draw.drawn_ids()),
         read_inspectors_csv(inspectors_csv),
         result.seed,
         size=params.team_size,

@@ -9,9 +9,10 @@ strata of the draw (:func:`population`) and the targets that get a team
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ticcoop.methods.strata import RISK_CLASSES, StratumKey
@@ -22,6 +23,7 @@ __all__ = [
     "TARGET_COLUMNS",
     "ManifestInputError",
     "TargetRow",
+    "iter_targets_csv",
     "population",
     "read_inspectors_csv",
     "read_targets_csv",
@@ -78,12 +80,23 @@ def _split(value: str) -> frozenset[str]:
     return frozenset(part for part in value.split(LIST_SEPARATOR) if part)
 
 
+#: Rows written to text, then encoded, at a time: the whole file is never held as text.
+WRITE_CHUNK = 10_000
+
+
 def _write(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    parts: list[bytes] = []
+    for number, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if number % WRITE_CHUNK == 0:
+            parts.append(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    parts.append(buffer.getvalue().encode("utf-8"))
+    return b"".join(parts)
 
 
 def write_targets_csv(rows: Iterable[TargetRow]) -> bytes:
@@ -113,12 +126,30 @@ def write_inspectors_csv(rows: Iterable[Inspector]) -> bytes:
     )
 
 
-def _records(data: bytes, name: str, columns: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
+#: Bytes checked (and decoded) at a time: a million-row targets.csv is never one string.
+TEXT_CHUNK = 1 << 20
+
+
+def _check_utf8(data: bytes, name: str) -> None:
+    """Raise on the first byte that is not UTF-8, before any row is read (as one decode of
+    the whole file would), without holding the decoded text."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ManifestInputError(f"{name}: byte {exc.start + 1} is not UTF-8") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        for start in range(0, len(data), TEXT_CHUNK):
+            decoder.decode(view[start : start + TEXT_CHUNK], final=False)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        try:
+            data.decode("utf-8")  # the whole file, only on this error path: its exact byte
+        except UnicodeDecodeError as exc:
+            raise ManifestInputError(f"{name}: byte {exc.start + 1} is not UTF-8") from None
+
+
+def _records(data: bytes, name: str, columns: Sequence[str]) -> Iterator[tuple[int, list[str]]]:
+    _check_utf8(data, name)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader, None)
         if header != list(columns):
@@ -134,8 +165,18 @@ def _records(data: bytes, name: str, columns: Sequence[str]) -> Iterable[tuple[i
 
 
 def read_targets_csv(data: bytes) -> list[TargetRow]:
-    rows: list[TargetRow] = []
-    seen: dict[tuple[str, str], int] = {}
+    return list(iter_targets_csv(data))
+
+
+def iter_targets_csv(data: bytes) -> Iterator[TargetRow]:
+    """The rows of targets.csv, checked, one at a time (a caller keeps only what it needs).
+
+    A repeated (id, item) is found without a table of every key while the keys ascend, as
+    ``write_targets_csv`` writes them: a repeat is then the line just before.  From the first
+    key out of order on, every key is remembered (read again from the start up to there)."""
+    seen: dict[tuple[str, str], int] | None = None
+    previous: tuple[str, str] | None = None
+    previous_line = 0
     for line, values in _records(data, "targets.csv", TARGET_COLUMNS):
         record = dict(zip(TARGET_COLUMNS, values, strict=True))
         for field in ("id", "region", "item"):
@@ -147,29 +188,44 @@ def read_targets_csv(data: bytes) -> list[TargetRow]:
                 f"{', '.join(RISK_CLASSES)}"
             )
         key = (record["id"], record["item"])
-        if key in seen:
+        if seen is None and previous is not None and key <= previous:
+            seen = _lines_before(data, line)
+        first = seen.get(key) if seen is not None else None
+        if first is None and key == previous:
+            first = previous_line
+        if first is not None:
             raise ManifestInputError(
                 f"targets.csv line {line}: id {key[0]!r} with item {key[1]!r} already on line "
-                f"{seen[key]}"
+                f"{first}"
             )
-        seen[key] = line
-        rows.append(
-            TargetRow(
-                id=record["id"],
-                name=record["name"],
-                region=record["region"],
-                risk_class=record["risk_class"],
-                item=record["item"],
-                entity_type=record["entity_type"],
-                size=record["size"],
-                sector=record["sector"],
-                area=record["area"],
-                institutions=_split(record["institutions"]),
-                ties=_split(record["ties"]),
-                excluded=record["excluded"],
-            )
+        if seen is not None:
+            seen[key] = line
+        previous, previous_line = key, line
+        yield TargetRow(
+            id=record["id"],
+            name=record["name"],
+            region=record["region"],
+            risk_class=record["risk_class"],
+            item=record["item"],
+            entity_type=record["entity_type"],
+            size=record["size"],
+            sector=record["sector"],
+            area=record["area"],
+            institutions=_split(record["institutions"]),
+            ties=_split(record["ties"]),
+            excluded=record["excluded"],
         )
-    return rows
+
+
+def _lines_before(data: bytes, stop: int) -> dict[tuple[str, str], int]:
+    """(id, item) → line of every row before line ``stop`` (rows already checked)."""
+    id_at, item_at = TARGET_COLUMNS.index("id"), TARGET_COLUMNS.index("item")
+    seen: dict[tuple[str, str], int] = {}
+    for line, values in _records(data, "targets.csv", TARGET_COLUMNS):
+        if line >= stop:
+            break
+        seen.setdefault((values[id_at], values[item_at]), line)
+    return seen
 
 
 def read_inspectors_csv(data: bytes) -> list[Inspector]:
@@ -213,13 +269,18 @@ def population(targets: Iterable[TargetRow]) -> dict[StratumKey, list[str]]:
     return groups
 
 
-def team_targets(targets: Sequence[TargetRow], drawn: Iterable[str]) -> list[TeamTarget]:
-    """One team target per drawn id (a target drawn for several items gets one team)."""
+def team_targets(targets: Iterable[TargetRow], drawn: Iterable[str]) -> list[TeamTarget]:
+    """One team target per drawn id (a target drawn for several items gets one team).
+
+    Only the drawn ids' rows are kept: ``targets`` may be every row of a million-row file."""
+    wanted = sorted(set(drawn))
+    keep = set(wanted)
     by_id: dict[str, list[TargetRow]] = {}
     for row in targets:
-        by_id.setdefault(row.id, []).append(row)
+        if row.id in keep:
+            by_id.setdefault(row.id, []).append(row)
     result: list[TeamTarget] = []
-    for target_id in sorted(set(drawn)):
+    for target_id in wanted:
         rows = by_id[target_id]
         regions = {row.region for row in rows}
         if len(regions) > 1:

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ticcoop.methods.manifest_files import read_inspectors_csv, read_targets_csv, team_targets
+from ticcoop.methods.manifest_files import iter_targets_csv, read_inspectors_csv, team_targets
 from ticcoop.methods.teams import Assignment, assign_teams
 
 __all__ = ["ReplacementError", "Step", "check_log", "replay"]
@@ -69,7 +69,10 @@ class _Replay:
     ) -> None:
         self.manifest = manifest
         self.strata: list[Mapping[str, Any]] = list(manifest["strata"])
-        self.rows = read_targets_csv(targets_csv)
+        # only the rows a replacement can take (every row is still checked): the file may
+        # hold millions
+        candidates = {e["id"] for stratum in self.strata for e in stratum["replacements"]}
+        self.rows = [row for row in iter_targets_csv(targets_csv) if row.id in candidates]
         self.inspectors = read_inspectors_csv(inspectors_csv)
         self.cursor = [0] * len(self.strata)
         self.origin: dict[str, list[int]] = {}

@@ -82,14 +82,25 @@ def _reveal(seed: int, label: str, code: str) -> str:
     return hashlib.sha256(f"demo-{seed}-{label}-{code}".encode()).hexdigest()
 
 
-def _replace_one(regulators: dict[str, User], tasks: list[Task]) -> None:
-    """递补 the first drawn target whose stratum still has a published replacement."""
-    for task in tasks:
-        try:
-            services.replace_target(regulators[task.region.code], task, REPLACEMENT_REASON)
-        except ValidationError:
-            continue  # that stratum's list is exhausted (small demo populations)
-        return
+def _replace_one(regulators: dict[str, User], batch: Batch) -> None:
+    """递补 the first drawn target whose stratum still has a published replacement.
+
+    The drawn tasks are read a page at a time (the first usually serves): at a million
+    institutions the batch has ~60,000.  A refused 递补 changes nothing, so the pages are
+    the ones a single read would give."""
+    drawn = batch.tasks.select_related("region").order_by("target_code")
+    start = 0
+    while page := list(drawn[start : start + REPLACE_PAGE]):
+        for task in page:
+            try:
+                services.replace_target(regulators[task.region.code], task, REPLACEMENT_REASON)
+            except ValidationError:
+                continue  # that stratum's list is exhausted (small demo populations)
+            return
+        start += REPLACE_PAGE
+
+
+REPLACE_PAGE = 100
 
 
 DEMO_CAPACITY = 12
@@ -214,10 +225,12 @@ def load(seed: int) -> str:
         regulators["11"], batch, public_value_source="现场掷骰子（六颗）"
     )
     _run_ceremony(regulators, batch, ceremony, list(JOINT_REGIONS), seed)
-    drawn = list(batch.tasks.select_related("region").order_by("target_code"))
-    _replace_one(regulators, drawn)
+    del ceremony  # its batch holds the frozen targets.csv
+    _replace_one(regulators, batch)
     tasks = list(batch.tasks.select_related("region", "institution").order_by("target_code"))
     _publish_results(regulators, tasks, rng)
+    task_count = len(tasks)
+    del tasks  # one object per task (with its institution) until the end of the step otherwise
     own_batches = {}
     for code, region in regions.items():
         own = _plan(
@@ -234,7 +247,7 @@ def load(seed: int) -> str:
     )
     _run_ceremony(regulators, relaxed, ceremony, ["15"], seed)
     return (
-        f"双随机监管：1 个已完成的联合批次（{len(tasks)} 项任务，"
+        f"双随机监管：1 个已完成的联合批次（{task_count} 项任务，"
         f"{queries.replacement_tasks(batch).count()} 项递补），"
         "1 个冻结被拒批次，1 个记录放宽决定后抽取的批次，"
         f"{len(regions) - 2} 个待抽取批次"

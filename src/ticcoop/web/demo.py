@@ -68,7 +68,7 @@ def load_demo(
     accounts = create_demo_accounts(password_hash)
     lab_users = registry_demo.create_institution_users(password_hash)
     advance(1)
-    tell(f"已生成 {created} 家机构、{len(experts)} 名评审员/专家/检查人员。")
+    tell(f"已生成 {created} 家机构、{experts} 名评审员/专家/检查人员。")
     for step in DEMO_STEPS:
         tell(importlib.import_module(step).load(seed))
         advance(1)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ticcoop.cli.draw_verify import main as verify_main
-from ticcoop.methods import digests, signing
+from ticcoop.methods import digests, manifest_files, signing
 from ticcoop.methods.manifest import (
     CeremonyRecord,
     DrawParameters,
@@ -165,6 +165,47 @@ def test_csv_errors_name_line_and_field() -> None:
     with pytest.raises(ManifestInputError, match=r"line 7: id 'I1' already on line 2"):
         read_inspectors_csv(duplicate)
     assert read_targets_csv(TARGETS_CSV) == sorted(TARGETS, key=lambda r: (r.id, r.item))
+
+
+def _lines(data: bytes) -> list[bytes]:
+    return data.split(b"\r\n")[:-1]
+
+
+def test_a_repeated_target_is_named_with_its_first_line_in_any_order() -> None:
+    header, *rows = _lines(TARGETS_CSV)
+    # sorted as written: the repeat follows its first line
+    repeated = b"\r\n".join([header, *rows[:3], rows[2], *rows[3:]]) + b"\r\n"
+    with pytest.raises(
+        ManifestInputError, match=r"line 5: id 'T03' with item 'JC-01' already on line 4"
+    ):
+        read_targets_csv(repeated)
+    # out of order (a hand-made file): the repeat is found far from its first line
+    shuffled = [rows[4], rows[0], rows[6], rows[1], rows[0], rows[2]]
+    data = b"\r\n".join([header, *shuffled]) + b"\r\n"
+    with pytest.raises(
+        ManifestInputError, match=r"line 6: id 'T01' with item 'JC-01' already on line 3"
+    ):
+        read_targets_csv(data)
+    unordered = b"\r\n".join([header, *reversed(rows)]) + b"\r\n"
+    assert sorted(read_targets_csv(unordered), key=lambda r: (r.id, r.item)) == sorted(
+        TARGETS, key=lambda r: (r.id, r.item)
+    )
+
+
+def test_a_bad_byte_is_found_across_check_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(manifest_files, "TEXT_CHUNK", 5)  # a character split between chunks
+    start = TARGETS_CSV.index("对象3".encode())
+    bad = TARGETS_CSV[: start + 1] + b"\xff" + TARGETS_CSV[start + 1 :]  # inside a character
+    # the byte of the whole file (1-based) where the broken character starts
+    with pytest.raises(ManifestInputError, match=rf"targets.csv: byte {start + 1} is not UTF-8"):
+        read_targets_csv(bad)
+    assert read_targets_csv(TARGETS_CSV) == sorted(TARGETS, key=lambda r: (r.id, r.item))
+
+
+def test_written_in_chunks_the_file_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(manifest_files, "WRITE_CHUNK", 2)
+    assert write_targets_csv(TARGETS) == TARGETS_CSV
+    assert write_inspectors_csv(INSPECTORS) == INSPECTORS_CSV
 
 
 def test_cli_prints_ok_or_the_first_difference(

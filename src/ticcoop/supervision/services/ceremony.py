@@ -26,6 +26,8 @@ from ticcoop.accounts.audit import audit_as
 from ticcoop.accounts.queries import regulators_of
 from ticcoop.methods import digests, manifest_files
 from ticcoop.methods import manifest as mf
+from ticcoop.methods.feasibility import Feasibility
+from ticcoop.methods.manifest import DrawParameters
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
 from ticcoop.notices.services import notify_all
 from ticcoop.supervision import feasibility, snapshot
@@ -118,19 +120,7 @@ def _freeze(
     if relaxed_rule and not relaxation:
         raise invalid("relaxation", _("放宽检查组地区规则须填写放宽决定的理由"))
     batch.relaxed_rule = relaxed_rule if relaxation else ""
-    rows = list(snapshot.target_rows(batch))
-    if not any(not row.excluded for row in rows):
-        raise invalid("plan", _("没有可抽取的检查对象"))
-    inspectors = snapshot.inspector_rows(batch)
-    params = snapshot.parameters(batch, rows)
-    try:
-        report = feasibility.check(rows, inspectors, params)
-    except ValueError as exc:  # a malformed rate or region (DrawInputError): no 5xx
-        raise invalid("plan", str(exc)) from exc
-    if not report.feasible and not relaxation:
-        raise _Refused(feasibility.message(report))
-    targets_csv = manifest_files.write_targets_csv(rows)
-    inspectors_csv = manifest_files.write_inspectors_csv(inspectors)
+    targets_csv, inspectors_csv, params, report = _checked_inputs(batch, relaxation)
     try:
         algorithm = settings.TICCOOP_DIGEST_ALGORITHM
         document = mf.snapshot_document(targets_csv, inspectors_csv, params, algorithm)
@@ -147,6 +137,29 @@ def _freeze(
         batch.status = BatchStatus.FROZEN
         batch.save()
         return _open_ceremony(batch, None, commit_hours, reveal_hours, public_value_source)
+
+
+def _checked_inputs(
+    batch: Batch, relaxation: str
+) -> tuple[bytes, bytes, DrawParameters, Feasibility]:
+    """targets.csv, inspectors.csv, the parameters and the freeze check of ``batch``.
+
+    A function of its own so that the target rows (one object per target and item: most of
+    a million-institution demo's memory) are released once targets.csv is written, before
+    the snapshot document reads it again."""
+    rows = list(snapshot.target_rows(batch))
+    if not any(not row.excluded for row in rows):
+        raise invalid("plan", _("没有可抽取的检查对象"))
+    inspectors = snapshot.inspector_rows(batch)
+    params = snapshot.parameters(batch, rows)
+    try:
+        report = feasibility.check(rows, inspectors, params)
+    except ValueError as exc:  # a malformed rate or region (DrawInputError): no 5xx
+        raise invalid("plan", str(exc)) from exc
+    if not report.feasible and not relaxation:
+        raise _Refused(feasibility.message(report))
+    targets_csv = manifest_files.write_targets_csv(rows)
+    return targets_csv, manifest_files.write_inspectors_csv(inspectors), params, report
 
 
 def _open_ceremony(

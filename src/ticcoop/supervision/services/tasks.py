@@ -30,8 +30,8 @@ class TaskMaker:
 
     def __init__(self, batch: Batch, codes: list[str]) -> None:
         self.batch = batch
-        rows = manifest_files.read_targets_csv(bytes(batch.targets_csv))
-        wanted = set(codes)  # only these targets: the population may hold millions
+        rows = manifest_files.iter_targets_csv(bytes(batch.targets_csv))
+        wanted = set(codes)  # only these targets, read row by row: the population may hold millions
         self.names = {
             row.id: (row.name, row.region, row.entity_type) for row in rows if row.id in wanted
         }
