@@ -82,6 +82,10 @@ def _reveal(seed: int, label: str, code: str) -> str:
     return hashlib.sha256(f"demo-{seed}-{label}-{code}".encode()).hexdigest()
 
 
+#: Drawn tasks read at a time while looking for one that can be 递补'd.
+REPLACE_PAGE = 100
+
+
 def _replace_one(regulators: dict[str, User], batch: Batch) -> None:
     """递补 the first drawn target whose stratum still has a published replacement.
 
@@ -98,9 +102,6 @@ def _replace_one(regulators: dict[str, User], batch: Batch) -> None:
                 continue  # that stratum's list is exhausted (small demo populations)
             return
         start += REPLACE_PAGE
-
-
-REPLACE_PAGE = 100
 
 
 DEMO_CAPACITY = 12
