@@ -40,7 +40,7 @@ from ticcoop.certificates.models import (
 )
 from ticcoop.certificates.scope import ScopeRow, digest_of
 from ticcoop.certificates.validity import add_years, expiry_for
-from ticcoop.methods.ids import format_certificate_number
+from ticcoop.methods.ids import MAX_SERIAL, format_certificate_number
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Institution, InstitutionStatus
 from ticcoop.trust import services as trust
@@ -98,14 +98,19 @@ def _regulators() -> dict[int, User]:
 
 
 class _Serials:
+    """The next serial of each (year, authority, field); a sector whose four-digit serials are
+    used up moves on to the next sector, so a million institutions still get valid numbers."""
+
     def __init__(self) -> None:
-        self.next: dict[tuple[int, str], int] = {}
+        self.next: dict[tuple[int, str, str], tuple[int, int]] = {}
 
     def number(self, year: int, authority: str, field: str, start: int) -> str:
-        key = (year, authority)
-        serial = self.next.get(key, start)
-        self.next[key] = serial + 1
-        return format_certificate_number(year, authority, field, "00", serial)
+        key = (year, authority, field)
+        sector, serial = self.next.get(key, (0, start))
+        if serial > MAX_SERIAL:
+            sector, serial = sector + 1, start
+        self.next[key] = (sector, serial + 1)
+        return format_certificate_number(year, authority, field, f"{sector:02d}", serial)
 
 
 def _issue_assessed(serials: _Serials, rng: random.Random, regulators: dict[int, User]) -> int:

@@ -340,6 +340,7 @@ ISSUING_AUTHORITIES: dict[str, str] = {
     "05": "15",
 }
 _AUTHORITY_NOTE = "00 national, 01–05 Beijing, Tianjin, Hebei, Shanxi, Inner Mongolia"
+MAX_SERIAL = 9999  # the four digits NNNN of a certificate number
 
 
 @dataclass(frozen=True)
@@ -385,8 +386,8 @@ def _check_certificate_parts(
     _check_two_digits(sector, "sector")
     if serial == 0:
         raise IdentifierError("serial 0000 not allowed")
-    if not 1 <= serial <= 9999:
-        raise IdentifierError(f"serial {serial} out of range (0001–9999)")
+    if not 1 <= serial <= MAX_SERIAL:
+        raise IdentifierError(f"serial {serial} out of range (0001–{MAX_SERIAL})")
 
 
 def parse_certificate_number(number: str) -> CertificateNumber:

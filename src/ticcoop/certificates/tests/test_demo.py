@@ -30,3 +30,10 @@ def test_demo_certificates_with_histories_for_every_region() -> None:
     for version in CertificateVersion.objects.order_by("?")[:5]:
         assert verify_token(version.token).fields["v"] == version.number
     assert stale_search_keys() == []  # bulk-created demo certificates are searchable
+
+
+def test_demo_serials_move_to_the_next_sector_when_four_digits_are_used_up() -> None:
+    serials = demo._Serials()
+    numbers = [serials.number(2025, "01", "17", 9998) for _ in range(3)]
+    assert numbers == ["250117009998", "250117009999", "250117019998"]
+    assert serials.number(2025, "01", "12", 1) == "250112000001"  # each field counts apart

@@ -32,8 +32,13 @@
     button.disabled = !commit.value;
   }
   secret.addEventListener("input", update);
-  document.getElementById("generate-secret").addEventListener("click", () => {
+  const generate = document.getElementById("generate-secret");
+  generate.addEventListener("click", () => {
     secret.value = hex(crypto.getRandomValues(new Uint8Array(32)));
     update();
   });
+  // The page renders the button disabled: a click before this deferred script ran would do
+  // nothing.  A secret typed (or restored by the browser) before then gets its commit now.
+  generate.disabled = false;
+  if (secret.value) update();
 })();
