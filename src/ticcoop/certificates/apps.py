@@ -23,14 +23,11 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # The search key is derived data (see search.py): keep it out of the audit trail,
         # where AUDITLOG_INCLUDE_ALL_MODELS registered every field.
-        from auditlog.registry import auditlog
-
+        from ticcoop.audit.registration import audit_without
         from ticcoop.certificates.models import Certificate
         from ticcoop.registry.models import Institution
 
-        if auditlog.contains(Certificate):
-            auditlog.unregister(Certificate)
-        auditlog.register(Certificate, exclude_fields=["search_key"])
+        audit_without(Certificate, ["search_key"])
         post_save.connect(
             _refresh_holder_keys, sender=Institution, dispatch_uid="certificate-search-keys"
         )

@@ -12,15 +12,9 @@ class ProficiencyConfig(AppConfig):
         # AUDITLOG_INCLUDE_ALL_MODELS registered every field; the report PDF (bytes) and the
         # bulky evaluation inputs/outputs (immutable, stored in their own rows) stay out of
         # the audit trail's diffs.
-        from auditlog.registry import auditlog
-
+        from ticcoop.audit.registration import audit_without
         from ticcoop.proficiency.models import MeasurandEvaluation, ParticipantLetter, Report
 
-        for model, fields in (
-            (Report, ["pdf"]),
-            (ParticipantLetter, ["pdf"]),
-            (MeasurandEvaluation, ["inputs", "outputs"]),
-        ):
-            if auditlog.contains(model):
-                auditlog.unregister(model)
-            auditlog.register(model, exclude_fields=fields)
+        audit_without(Report, ["pdf"])
+        audit_without(ParticipantLetter, ["pdf"])
+        audit_without(MeasurandEvaluation, ["inputs", "outputs"])

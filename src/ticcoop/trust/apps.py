@@ -11,10 +11,7 @@ class TrustConfig(AppConfig):
     def ready(self) -> None:
         # AUDITLOG_INCLUDE_ALL_MODELS registered the model with every field; the private
         # key must never be copied into the audit trail.
-        from auditlog.registry import auditlog
-
+        from ticcoop.audit.registration import audit_without
         from ticcoop.trust.models import SigningKeyRecord
 
-        if auditlog.contains(SigningKeyRecord):
-            auditlog.unregister(SigningKeyRecord)
-        auditlog.register(SigningKeyRecord, exclude_fields=["private_key_pem"])
+        audit_without(SigningKeyRecord, ["private_key_pem"])

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -46,6 +47,21 @@ def test_full_ceremony_publishes_a_verifiable_signed_draw(regulators: dict[str, 
     assert set(batch.tasks.values_list("target_code", flat=True)) == drawn
     assigned = batch.tasks.filter(status=TaskStatus.ASSIGNED)
     assert all(task.team.count() == 2 for task in assigned)
+
+
+def test_the_freeze_audit_entry_keeps_the_snapshot_digest_not_the_files(
+    regulators: dict[str, Any],
+) -> None:
+    batch = services.create_batch(regulators["11"], f.plan(("11", "12")))
+    services.freeze_snapshot(regulators["11"], batch)
+    batch.refresh_from_db()
+    entry = LogEntry.objects.get_for_object(batch).filter(action=LogEntry.Action.UPDATE).last()
+    assert entry is not None
+    changes = entry.changes_dict
+    assert changes["snapshot_sha256"][1] == batch.snapshot_sha256
+    assert changes["snapshot_document"][1] == batch.snapshot_document  # names the files' digests
+    assert "targets_csv" not in changes and "inspectors_csv" not in changes
+    assert bytes(batch.targets_csv)  # stored on the batch itself
 
 
 def test_snapshot_is_frozen_before_any_commit(regulators: dict[str, Any]) -> None:
