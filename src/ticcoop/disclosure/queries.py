@@ -15,7 +15,13 @@ from ticcoop.accounts.roles import Role
 from ticcoop.disclosure.search import ResultFilters, notice_period
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
-from ticcoop.supervision.models import Batch, InspectionItem, Task, TaskResult
+from ticcoop.supervision.models import (
+    Batch,
+    InspectionItem,
+    Task,
+    TaskResult,
+    large_columns,
+)
 
 DRAW_FILES = {
     "manifest.json": ("application/json", "draw"),
@@ -45,6 +51,7 @@ def draw_file(batch: Batch, name: str) -> bytes | None:
 
 def public_result(pk: int) -> TaskResult:
     found = supervision.published_results().select_related("task__batch__draw")
+    found = found.defer(*large_columns("task__batch__draw"))
     return get_object_or_404(found, pk=pk)
 
 

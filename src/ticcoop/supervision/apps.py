@@ -9,10 +9,13 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("双随机监管")
 
     def ready(self) -> None:
-        # A frozen batch's files (targets.csv can hold millions of market entities) stay out
-        # of its audit entry: the entry keeps the snapshot document, which names both files'
-        # digests, and its hash; the files themselves are stored on the batch, never changed.
+        # A frozen batch's files (targets.csv can hold millions of market entities) and a
+        # draw's signed manifest stay out of their audit entries: the batch's entry keeps the
+        # snapshot document, which names both files' digests, and its hash; the draw's keeps
+        # manifest_sha256 (and the draw row itself is chained).  The files and the manifest
+        # are stored on their rows, never changed.
         from ticcoop.audit.registration import audit_without
-        from ticcoop.supervision.models import Batch
+        from ticcoop.supervision.models import Batch, Draw
 
         audit_without(Batch, ["targets_csv", "inspectors_csv"])
+        audit_without(Draw, ["manifest"])

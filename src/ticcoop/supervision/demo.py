@@ -222,11 +222,14 @@ def load(seed: int) -> str:
         regulators["11"], regions["11"], "京津冀检验检测机构联合双随机抽查", joint, items["11"]
     )
     batch = services.create_batch(regulators["11"], plan)
-    ceremony = services.freeze_snapshot(
+    frozen = services.freeze_snapshot(
         regulators["11"], batch, public_value_source="现场掷骰子（六颗）"
     )
+    # read again: the returned ceremony's batch still holds the frozen targets.csv
+    ceremony = Ceremony.objects.get(pk=frozen.pk)
+    del frozen
     _run_ceremony(regulators, batch, ceremony, list(JOINT_REGIONS), seed)
-    del ceremony  # its batch holds the frozen targets.csv
+    del ceremony
     _replace_one(regulators, batch)
     tasks = list(batch.tasks.select_related("region", "institution").order_by("target_code"))
     _publish_results(regulators, tasks, rng)

@@ -221,6 +221,34 @@ class BatchStatus(models.TextChoices):
     DRAWN = "drawn", _("已抽取并公示")
 
 
+#: A batch's frozen files (tens of MB for a million market entities) and a draw's manifest:
+#: loaded only when read.  The default managers defer them, and every select_related path
+#: through a batch or draw defers them with :func:`large_columns`: a page of 20 results
+#: loaded its batch's targets.csv 20 times.
+BATCH_FILES = ("targets_csv", "inspectors_csv")
+DRAW_MANIFEST = "manifest"
+
+
+def large_columns(*paths: str) -> list[str]:
+    """``.defer()`` arguments for the batches and draws along ``paths``: a path ending in
+    "draw" names a draw ("task__batch__draw"), any other a batch ("task__batch", "redraw_of")."""
+    columns = []
+    for path in paths:
+        names = (DRAW_MANIFEST,) if path.endswith("draw") else BATCH_FILES
+        columns += [f"{path}__{name}" for name in names]
+    return columns
+
+
+class BatchManager(models.Manager["Batch"]):
+    def get_queryset(self) -> models.QuerySet[Batch]:
+        return super().get_queryset().defer(*BATCH_FILES)
+
+
+class DrawManager(models.Manager["Draw"]):
+    def get_queryset(self) -> models.QuerySet[Draw]:
+        return super().get_queryset().defer(DRAW_MANIFEST)
+
+
 class Batch(models.Model):
     """One draw of a plan: snapshot → ceremony → draw → tasks."""
 
@@ -266,6 +294,8 @@ class Batch(models.Model):
         verbose_name=_("放宽决定人"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = BatchManager()
 
     class Meta:
         ordering = ["-due_on", "-pk"]
@@ -382,6 +412,8 @@ class Draw(models.Model):
     manifest = models.BinaryField(_("抽取清单"), editable=False)
     manifest_sha256 = digest_field(_("清单哈希"))
     published_at = models.DateTimeField(_("公示时间"))
+
+    objects = DrawManager()
 
     class Meta:
         ordering = ["-published_at"]

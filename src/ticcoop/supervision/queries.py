@@ -22,6 +22,7 @@ from ticcoop.supervision.models import (
     Task,
     TaskResult,
     TaskStatus,
+    large_columns,
 )
 
 
@@ -34,7 +35,8 @@ def overdue_results(region_id: int | None, today: date | None = None) -> QuerySe
     ).exclude(task__status__in=[TaskStatus.SUPERSEDED, TaskStatus.REPLACED])
     if region_id is not None:
         results = results.filter(task__region_id=region_id)
-    return results.filter(~Exists(newer)).select_related("task", "task__batch__plan")
+    found = results.filter(~Exists(newer)).select_related("task", "task__batch__plan")
+    return found.defer(*large_columns("task__batch"))
 
 
 def published_plans() -> QuerySet[InspectionPlan]:
@@ -42,7 +44,8 @@ def published_plans() -> QuerySet[InspectionPlan]:
 
 
 def published_draws() -> QuerySet[Draw]:
-    return Draw.objects.select_related("batch__plan__region", "ceremony").order_by("-published_at")
+    draws = Draw.objects.select_related("batch__plan__region", "ceremony")
+    return draws.defer(*large_columns("batch")).order_by("-published_at")
 
 
 def public_batches() -> QuerySet[Batch]:
@@ -50,14 +53,26 @@ def public_batches() -> QuerySet[Batch]:
     return (
         Batch.objects.exclude(status=BatchStatus.OPEN)
         .select_related("plan__region", "redraw_of")
+        .defer(*large_columns("redraw_of"))
         .order_by("-frozen_at")
     )
+
+
+def draw_of(batch: Batch) -> Draw | None:
+    """The batch's published draw, without its manifest (``batch.draw`` would load it)."""
+    return Draw.objects.filter(batch=batch).first()
+
+
+def redraw_of(batch: Batch) -> Batch | None:
+    """The batch that redrew ``batch``, without its files (``batch.redrawn_by`` loads them)."""
+    return Batch.objects.filter(redraw_of=batch).first()
 
 
 def published_results() -> QuerySet[TaskResult]:
     return (
         TaskResult.objects.filter(published_at__isnull=False)
         .select_related("task__batch__plan", "task__region")
+        .defer(*large_columns("task__batch"))
         .order_by("-published_at", "-pk")
     )
 
@@ -127,8 +142,10 @@ def access_plan(user: Any, plan: InspectionPlan) -> None:
 
 def tasks_for(user: Any) -> QuerySet[Task]:
     """Tasks the user works on: their region's (regulator), their team's (inspector)."""
-    tasks = Task.objects.select_related("batch__plan", "region").order_by(
-        "-batch_id", "target_code"
+    tasks = (
+        Task.objects.select_related("batch__plan", "region")
+        .defer(*large_columns("batch"))
+        .order_by("-batch_id", "target_code")
     )
     if sees_everything(user):
         return tasks

@@ -165,7 +165,7 @@ def regulator_sections(user: Any) -> list[Section]:
             "results-overdue",
             _("逾期未公示的抽查结果"),
             "overdue",
-            overdue_results.select_related("task__batch__plan"),
+            overdue_results,  # its batch and plan selected (without the batch's files)
             lambda r: Entry(
                 f"{r.task.batch.plan.title} · {r.task.target_name or r.task.target_code}",
                 reverse("supervision-task", args=[r.task_id]),

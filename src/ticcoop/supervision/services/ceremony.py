@@ -32,6 +32,7 @@ from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, ve
 from ticcoop.notices.services import notify_all
 from ticcoop.supervision import feasibility, snapshot
 from ticcoop.supervision.models import (
+    BATCH_FILES,
     Batch,
     BatchStatus,
     Ceremony,
@@ -39,6 +40,7 @@ from ticcoop.supervision.models import (
     Commitment,
     Draw,
     RegionRuleChoice,
+    large_columns,
 )
 from ticcoop.supervision.services._common import invalid, participant_region_id, require_lead
 from ticcoop.supervision.services.tasks import TaskMaker
@@ -192,7 +194,8 @@ def _open_ceremony(
 
 
 def _locked(ceremony: Ceremony) -> Ceremony:
-    return Ceremony.objects.select_for_update().select_related("batch__plan").get(pk=ceremony.pk)
+    found = Ceremony.objects.select_for_update().select_related("batch__plan")
+    return found.defer(*large_columns("batch")).get(pk=ceremony.pk)
 
 
 def _missing(ceremony: Ceremony, stage: str) -> list[str]:
@@ -371,10 +374,12 @@ def batch_document(batch: Batch) -> dict[str, Any]:
 def _publish_draw(actor: Any, batch: Batch, ceremony: Ceremony, record: mf.CeremonyRecord) -> Draw:
     params = mf.parameters_of(json.loads(batch.snapshot_document))
     algorithm = digests.algorithm_of(batch.snapshot_sha256)  # the one the batch was frozen with
+    # read here, not kept on the batch (its files are deferred): one copy while the draw runs
+    targets_csv, inspectors_csv = Batch.objects.values_list(*BATCH_FILES).get(pk=batch.pk)
     manifest = mf.build_manifest(
         batch=batch_document(batch),
-        targets_csv=bytes(batch.targets_csv),
-        inspectors_csv=bytes(batch.inspectors_csv),
+        targets_csv=bytes(targets_csv),
+        inspectors_csv=bytes(inspectors_csv),
         params=params,
         ceremony=record,
         digest_algorithm=algorithm,

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ticcoop.accounts.roles import Role
@@ -259,3 +261,41 @@ def test_workbench_lists_batches_waiting_for_the_freeze_or_the_draw(
     outsider = Client()
     outsider.force_login(factories.regulator("13"))
     assert "京津待抽取计划" not in outsider.get("/supervision/").content.decode()
+
+
+def test_listing_pages_never_load_a_batchs_files_or_a_draws_manifest(
+    regulators: dict[str, Any],
+) -> None:
+    """targets.csv holds every target (tens of MB for a million): a page listing tasks or
+    results loaded it once per row through select_related before the files were deferred."""
+    batch = f.drawn_batch(regulators)
+    task = batch.tasks.filter(region__code="11").first()
+    assert task is not None
+    bj = _client(regulators["11"])
+    body = {"result": ResultKind.NO_PROBLEM, "checked_on": timezone.localdate().isoformat()}
+    bj.post(f"/supervision/tasks/{task.pk}/result/", body)
+    result = TaskResult.objects.get(task=task)
+    bj.post(f"/supervision/results/{result.pk}/publish/")
+    pages = [
+        (bj, "/supervision/tasks/"),
+        (bj, f"/supervision/tasks/{task.pk}/"),
+        (bj, "/supervision/overdue/"),
+        (bj, f"/supervision/plans/{batch.plan_id}/"),
+        (bj, f"/supervision/batches/{batch.pk}/"),
+        (bj, "/workbench/"),
+        (Client(), "/public/draws/"),
+        (Client(), f"/public/draws/{batch.pk}/"),
+        (Client(), f"/api/public/draws/{batch.pk}"),
+        (Client(), "/public/results/"),
+        (Client(), f"/public/results/{result.pk}/"),
+    ]
+    for client, url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        loaded = [
+            q["sql"]
+            for q in queries
+            if re.search(r"targets_csv|inspectors_csv|manifest\"", q["sql"])
+        ]
+        assert loaded == [], url
+    assert bytes(Batch.objects.get(pk=batch.pk).targets_csv).startswith(b"id,")  # read on use

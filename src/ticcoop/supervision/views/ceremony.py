@@ -24,7 +24,7 @@ from ticcoop.pages import run, submit
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.forms import CommitForm, FreezeForm, PublicValueForm, RevealForm
-from ticcoop.supervision.models import Batch, BatchStatus, Ceremony
+from ticcoop.supervision.models import Batch, BatchStatus, Ceremony, large_columns
 
 
 def _batch(request: HttpRequest, pk: int) -> Batch:
@@ -34,7 +34,9 @@ def _batch(request: HttpRequest, pk: int) -> Batch:
 
 
 def _ceremony(request: HttpRequest, pk: int) -> Ceremony:
-    ceremony = get_object_or_404(Ceremony.objects.select_related("batch__plan__region"), pk=pk)
+    ceremony = get_object_or_404(
+        Ceremony.objects.select_related("batch__plan__region").defer(*large_columns("batch")), pk=pk
+    )
     queries.access_plan(request.user, ceremony.batch.plan)
     return ceremony
 

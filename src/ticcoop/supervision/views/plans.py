@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from ticcoop.accounts.queries import can_write_region, region_id_of_user
 from ticcoop.pages import paginate, run
 from ticcoop.supervision import queries, services
-from ticcoop.supervision.models import Batch, BatchStatus, CeremonyStatus, InspectionPlan
+from ticcoop.supervision.models import (
+    Batch,
+    BatchStatus,
+    CeremonyStatus,
+    InspectionPlan,
+    large_columns,
+)
 
 
 @login_required
@@ -51,7 +57,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "regions": plan.regions.order_by("code"),
         "items": plan.items.order_by("number"),
-        "batches": plan.batches.select_related("redraw_of").order_by("-due_on", "-pk"),
+        "batches": plan.batches.select_related("redraw_of")
+        .defer(*large_columns("redraw_of"))
+        .order_by("-due_on", "-pk"),
         "is_lead": can_write_region(request.user, plan.region_id),
     }
     return render(request, "supervision/plan_detail.html", context)
@@ -66,7 +74,12 @@ def open_batch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _batch(request: HttpRequest, pk: int) -> Batch:
-    batch = get_object_or_404(Batch.objects.select_related("plan__region", "redraw_of"), pk=pk)
+    batch = get_object_or_404(
+        Batch.objects.select_related("plan__region", "redraw_of").defer(
+            *large_columns("redraw_of")
+        ),
+        pk=pk,
+    )
     queries.access_plan(request.user, batch.plan)
     return batch
 
@@ -89,10 +102,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mine": current.commitments.filter(region_id=region_id).first()
         if current and region_id
         else None,
-        "draw": getattr(batch, "draw", None),
+        "draw": queries.draw_of(batch),
         "statuses": {"open": BatchStatus.OPEN, "drawn": BatchStatus.DRAWN},
         "steps": CeremonyStatus,
-        "redrawn_by": Batch.objects.filter(redraw_of=batch).first(),
+        "redrawn_by": queries.redraw_of(batch),
         "now": timezone.now(),
     }
     return render(request, "supervision/batch_detail.html", context)
@@ -110,7 +123,7 @@ def batch_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         tasks = tasks.filter(status=status)
     context = {
         "batch": batch,
-        "draw": getattr(batch, "draw", None),
+        "draw": queries.draw_of(batch),
         "page": paginate(request, tasks.order_by("target_code"), 50),
         "q": query,
         "status": status,

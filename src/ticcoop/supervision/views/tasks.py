@@ -15,7 +15,7 @@ from ticcoop.accounts.queries import region_id_of_user
 from ticcoop.pages import paginate, run, submit
 from ticcoop.supervision import queries, services
 from ticcoop.supervision.forms import EvidenceForm, ReasonForm, ResultForm
-from ticcoop.supervision.models import EvidenceFile, Task, TaskResult
+from ticcoop.supervision.models import EvidenceFile, Task, TaskResult, large_columns
 from ticcoop.supervision.services.replacements import REPLACEABLE
 from ticcoop.uploads import download
 
@@ -39,7 +39,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 def _task(request: HttpRequest, pk: int) -> Task:
-    task = get_object_or_404(Task.objects.select_related("batch__plan", "region"), pk=pk)
+    task = get_object_or_404(
+        Task.objects.select_related("batch__plan", "region").defer(*large_columns("batch")), pk=pk
+    )
     queries.access_task(request.user, task)
     return task
 
