@@ -13,7 +13,7 @@ import argparse
 import csv
 import json
 import sys
-from operator import itemgetter
+import warnings
 from typing import Any
 
 import numpy as np
@@ -75,29 +75,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-# A column whose cells use only these characters is, cell by cell, either a plain decimal
-# number (the same grammar for float() and parse_result) or malformed, and NumPy then raises.
-_PLAIN_CHARACTERS = b"0123456789.+-eE\n"
-
-
 def _plain_column(path: str, column: str) -> CensoredResults | None:
-    """The column as numbers when every cell is a plain decimal number, else None.
+    """The column as numbers when every cell is a plain finite decimal number, else None.
 
-    The common case is converted by NumPy at once instead of a Python call per cell; blank,
-    censored, malformed or short rows return None and go through the cell-by-cell reader.
+    The common case is parsed by NumPy's C reader (``numpy.loadtxt``) instead of a Python
+    call per cell: 0.07 s instead of 0.31 s for 1,000,000 rows (issue 17).  It accepts what
+    ``parse_result`` accepts for a plain number (surrounding spaces included) and refuses the
+    rest — blank, censored, malformed or short rows, non-ASCII forms — with an error; "nan"
+    and "inf", which it alone accepts, are caught after it.  Any of these returns None and
+    the file goes through the cell-by-cell reader, which names the line.
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None or header.count(column) != 1:
-                return None
-            # A short row raises IndexError: the cell-by-cell reader then names its line.
-            cells = list(map(itemgetter(header.index(column)), reader))
-        if not cells or "".join(cells).encode("ascii").translate(None, _PLAIN_CHARACTERS):
+            header = next(csv.reader(handle), None)
+        if header is None or header.count(column) != 1:
             return None
-        values = np.array(cells, dtype=np.float64)
-    except (OSError, UnicodeError, csv.Error, ValueError, IndexError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "input contained no data": the reader says so
+            values = np.loadtxt(
+                path, delimiter=",", skiprows=1, usecols=header.index(column),
+                dtype=np.float64, comments=None, quotechar='"', encoding="utf-8-sig", ndmin=1,
+            )  # fmt: skip
+    except (OSError, UnicodeError, csv.Error, ValueError, UserWarning):
+        return None
+    if not values.size or not np.isfinite(values).all():
         return None
     return CensoredResults(values, np.zeros(values.size, dtype=np.int8))
 

@@ -151,10 +151,18 @@ def test_plain_column_fast_path_equals_the_cell_by_cell_reader(cells: list[str])
 
 def test_fast_path_falls_back_for_blank_censored_and_short_rows(tmp_path: Path) -> None:
     malformed = ["1.2.3", "--1", "1e", "e5", ".", "+", "1e+", "1-2", "E", "+-1", "1..2"]
-    shapes = [["A,1.0", "B,"], ["A,1.0", "B,<0.5"], ["A,1.0", "B"], ["A, 1.0"], ["A,nan"]]
+    shapes = [["A,1.0", "B,"], ["A,1.0", "B,<0.5"], ["A,1.0", "B"], ["A,nan"], ["A,-inf"]]
+    shapes += [["A,１０"], ["A,1_0"], ["A,0x10"]]
     for rows in shapes + [["A,1.0", f"B,{cell}"] for cell in malformed]:
         path = tmp_path / "r.csv"
         path.write_text("lab,x\n" + "\n".join(rows) + "\n")
         assert pt._plain_column(str(path), "x") is None
     path.write_text("x,x\n1,2\n")
     assert pt._plain_column(str(path), "x") is None  # duplicate header: the slow path decides
+    path.write_text("lab,x\n")
+    assert pt._plain_column(str(path), "x") is None  # no rows: the slow path says so
+    # surrounding spaces and quotes: the number parse_result reads from the same cell
+    # and a lab code starting with "#" is a lab, not a comment
+    path.write_text('lab,x\nA, 1.5 \n"B,1",2\n\nC,"3"\n#D,4\n')
+    fast = pt._plain_column(str(path), "x")
+    assert fast is not None and fast.values.tolist() == [1.5, 2.0, 3.0, 4.0]
