@@ -44,9 +44,13 @@ row by row (``iter_targets_csv``) and the freeze's rows released before it is re
 0.36 GiB); 150,000 → peak 0.34 GiB.  Every step but supervision is now flat (~160 MiB before
 it at 30,000 and 150,000); supervision still grows ~1.2 KiB per institution (the freeze's
 target rows, the audit entry of the frozen batch, which holds targets.csv as text in several
-copies while it is written and chained, and the draw's).  1,000,000 does not run at all:
-certificate serials (4 digits per year and authority, ``_Serials``) run out above roughly
-180,000 institutions (``IdentifierError: serial 10000``).
+copies while it is written and chained, and the draw's).  1,000,000 did not run at all:
+certificate serials (4 digits per year and authority, ``_Serials``) ran out above roughly
+180,000 institutions (``IdentifierError: serial 10000``).  After serials per (year,
+authority, field) with a used-up sector moving on, the frozen files and the draw's manifest
+kept out of audit entries and deferred on every read through a batch (2026-12-03 evening,
+quiet machine): 100,000 → 63.0 s CPU, 6.6x, peak 0.28 GiB; **1,000,000 (9,274,322 rows) →
+673.4 s CPU, 570.6 s wall, reference 128.0 s CPU, 5.3x, peak 0.88 GiB: both targets met.**
 """
 
 from __future__ import annotations
