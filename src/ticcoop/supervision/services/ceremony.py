@@ -244,11 +244,16 @@ def restart_ceremony(
         )
 
 
+_REFRESHED = [f.attname for f in Ceremony._meta.concrete_fields if f.name != "batch"]
+
+
 def _check_open(ceremony: Ceremony, status: str) -> None:
     """Raise if the ceremony is not in ``status`` (expiring it first when a deadline passed)."""
     if expire_ceremony(ceremony):
         raise invalid("status", _("截止时间已过，本次摇号仪式失败，请重新开始"))
-    ceremony.refresh_from_db()
+    # every field but the batch, which never changes: reloading it would go through Batch's
+    # base manager, which reads the frozen files (tens of MB) on every ceremony step
+    ceremony.refresh_from_db(fields=_REFRESHED)
     if ceremony.status != status:
         label = CeremonyStatus(ceremony.status).label
         raise invalid("status", _("摇号仪式当前阶段为“%(s)s”") % {"s": label})
@@ -375,10 +380,12 @@ def _publish_draw(actor: Any, batch: Batch, ceremony: Ceremony, record: mf.Cerem
     params = mf.parameters_of(json.loads(batch.snapshot_document))
     algorithm = digests.algorithm_of(batch.snapshot_sha256)  # the one the batch was frozen with
     # read here, not kept on the batch (its files are deferred): one copy while the draw runs
-    targets_csv, inspectors_csv = Batch.objects.values_list(*BATCH_FILES).get(pk=batch.pk)
+    stored_targets, inspectors_csv = Batch.objects.values_list(*BATCH_FILES).get(pk=batch.pk)
+    targets_csv = bytes(stored_targets)  # also names the tasks' targets
+    del stored_targets
     manifest = mf.build_manifest(
         batch=batch_document(batch),
-        targets_csv=bytes(targets_csv),
+        targets_csv=targets_csv,
         inspectors_csv=bytes(inspectors_csv),
         params=params,
         ceremony=record,
@@ -394,19 +401,21 @@ def _publish_draw(actor: Any, batch: Batch, ceremony: Ceremony, record: mf.Cerem
     )
     draw.save()
     events.record("draws", draw, type="draw.published")
-    _create_tasks(actor, batch, manifest)
+    _create_tasks(actor, batch, manifest, targets_csv)
     batch.status = BatchStatus.DRAWN
     batch.save(update_fields=["status"])
     return draw
 
 
-def _create_tasks(actor: Any, batch: Batch, manifest: Mapping[str, Any]) -> None:
+def _create_tasks(
+    actor: Any, batch: Batch, manifest: Mapping[str, Any], targets_csv: bytes
+) -> None:
     """One task per drawn target (all its drawn items), with its team or unstaffed reason."""
     items: dict[str, list[str]] = {}
     for stratum in manifest["strata"]:
         for drawn in stratum["drawn"]:
             items.setdefault(drawn["id"], []).append(stratum["item"])
-    maker = TaskMaker(batch, list(items))
+    maker = TaskMaker(batch, list(items), targets_csv)
     teams = manifest["teams"]
     maker.create_many(
         actor,

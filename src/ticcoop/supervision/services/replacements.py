@@ -76,7 +76,7 @@ def replace_target(actor: Any, task: Task, reason: str) -> list[Task]:
         raise invalid(
             "task", _("递补名单已用完（分层 %(s)s），不能递补") % {"s": exc.stratum or str(exc)}
         ) from exc
-    maker = TaskMaker(batch, [step.target for step in steps])
+    maker = TaskMaker(batch, [step.target for step in steps], bytes(batch.targets_csv))
     with audit_as(actor):
         task.status = TaskStatus.REPLACED
         task.save(update_fields=["status"])

@@ -28,9 +28,10 @@ TaskEntry = tuple[str, list[str], Sequence[Mapping[str, Any]], str]
 class TaskMaker:
     """Creates a batch's tasks from manifest-shaped entries (also used by 递补)."""
 
-    def __init__(self, batch: Batch, codes: list[str]) -> None:
+    def __init__(self, batch: Batch, codes: list[str], targets_csv: bytes) -> None:
+        """``targets_csv``: the batch's frozen file, as the caller already read it."""
         self.batch = batch
-        rows = manifest_files.iter_targets_csv(bytes(batch.targets_csv))
+        rows = manifest_files.iter_targets_csv(targets_csv)
         wanted = set(codes)  # only these targets, read row by row: the population may hold millions
         self.names = {
             row.id: (row.name, row.region, row.entity_type) for row in rows if row.id in wanted

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ticcoop.methods.manifest_verify import verify_manifest
@@ -62,6 +64,19 @@ def test_the_freeze_audit_entry_keeps_the_snapshot_digest_not_the_files(
     assert changes["snapshot_document"][1] == batch.snapshot_document  # names the files' digests
     assert "targets_csv" not in changes and "inspectors_csv" not in changes
     assert bytes(batch.targets_csv)  # stored on the batch itself
+
+
+def test_the_draw_reads_the_frozen_files_once(regulators: dict[str, Any]) -> None:
+    """targets.csv may hold millions of rows: no ceremony step reads it but the draw, once."""
+    batch = services.create_batch(regulators["11"], f.plan(("11", "12")))
+    ceremony = services.freeze_snapshot(regulators["11"], batch)
+    with CaptureQueriesContext(connection) as queries:
+        f.committed(ceremony, regulators)
+        services.reveal_seed(regulators["11"], ceremony, f.REVEALS["11"])
+        services.reveal_seed(regulators["12"], ceremony, f.REVEALS["12"])  # completes the draw
+    reads = [q["sql"] for q in queries if "targets_csv" in q["sql"]]
+    assert len(reads) == 1 and reads[0].lstrip().upper().startswith("SELECT"), reads
+    assert Draw.objects.filter(batch=batch).exists()
 
 
 def test_snapshot_is_frozen_before_any_commit(regulators: dict[str, Any]) -> None:
