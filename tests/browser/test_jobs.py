@@ -41,8 +41,10 @@ def test_upload_watch_the_job_reach_100_and_see_the_result(
     page.wait_for_selector("#job-result")  # polled, then reloaded by jobs/job.js
     assert page.locator("#job-percent").inner_text() == "100 %"
     assert "200" in page.locator("#job-result").inner_text()
+    checked_at = page.url
     page.click("#confirm-import")
-    page.wait_for_url("**/jobs/*/")
+    # the import is a new job: wait for its page, not the check's page that matches the same glob
+    page.wait_for_url(lambda url: "/jobs/" in url and url != checked_at)
     assert not Institution.objects.exists()
     execute_job(queued.pop())
     page.wait_for_selector("#job-result")

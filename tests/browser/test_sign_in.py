@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from ticcoop.accounts.roles import Role
 from ticcoop.testing import factories
@@ -46,7 +47,7 @@ def test_a_new_regulator_enrols_from_the_qr_page(live_server: Any, page: Any) ->
     pending = TOTPDevice.objects.get(user=regulator, confirmed=False)
     page.fill("input[name=token]", current_code(pending))
     page.click("form.two-factor button[type=submit]")
-    assert page.locator("ul.recovery-codes li").count() == 10
+    expect(page.locator("ul.recovery-codes li")).to_have_count(10)  # polls for the next page
     page.click("text=继续")
     page.wait_for_url("**/supervision/")
 

@@ -48,8 +48,9 @@ def test_two_regions_run_the_ceremony_in_the_browser(
     page.goto(f"{base}/supervision/batches/{batch.pk}/")
     page.click("#freeze-link")
     page.click("#freeze-button")
+    snapshot = page.locator("#snapshot-sha256").inner_text()  # waits for the answer page
     batch.refresh_from_db()
-    assert page.locator("#snapshot-sha256").inner_text() == batch.snapshot_sha256
+    assert snapshot == batch.snapshot_sha256
     secrets: dict[str, str] = {}
     for code, user in users.items():
         _login(page, base, user)
@@ -78,7 +79,9 @@ def test_two_regions_run_the_ceremony_in_the_browser(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DRAWN
     page.click("#tasks-link")
-    assert page.locator("table.results tbody tr").count() == batch.tasks.count() > 0
+    # to_have_count polls: a bare count() may read the batch page the click is leaving
+    assert batch.tasks.count() > 0
+    expect(page.locator("table.results tbody tr")).to_have_count(batch.tasks.count())
     page.click("#notice-link")
     manifest = _download(page, "#manifest-link", tmp_path / "manifest.json")
     targets = _download(page, "text=targets.csv", tmp_path / "targets.csv")

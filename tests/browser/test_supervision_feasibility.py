@@ -60,9 +60,10 @@ def test_refused_freeze_then_outside_inspectors_then_fully_staffed_draw(
     _login(page, base, beijing)
     page.goto(f"{base}/supervision/batches/{batch.pk}/freeze/")
     page.click("#freeze-button")
+    snapshot = page.locator("#snapshot-sha256").inner_text()  # waits for the answer page
     batch.refresh_from_db()
     assert batch.status == BatchStatus.FROZEN
-    assert page.locator("#snapshot-sha256").inner_text() == batch.snapshot_sha256
+    assert snapshot == batch.snapshot_sha256
     page.goto(f"{base}/supervision/batches/{batch.pk}/")
     page.click("#commit-link")
     page.click("#generate-secret")
@@ -80,7 +81,9 @@ def test_refused_freeze_then_outside_inspectors_then_fully_staffed_draw(
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DRAWN
     page.click("#tasks-link")
-    assert page.locator("table.results tbody tr").count() == batch.tasks.count() > 0
+    # to_have_count polls: a bare count() may read the batch page the click is leaving
+    assert batch.tasks.count() > 0
+    expect(page.locator("table.results tbody tr")).to_have_count(batch.tasks.count())
     assert "检查组未配齐" not in page.locator("table.results tbody").inner_text()
     assert not batch.tasks.filter(status=TaskStatus.UNSTAFFED).exists()
     assert all(task.team.count() == 2 for task in batch.tasks.all())
