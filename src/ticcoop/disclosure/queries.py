@@ -15,12 +15,12 @@ from ticcoop.accounts.roles import Role
 from ticcoop.disclosure.search import ResultFilters, notice_period
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries as supervision
+from ticcoop.supervision.deferred import large_columns
 from ticcoop.supervision.models import (
     Batch,
     InspectionItem,
     Task,
     TaskResult,
-    large_columns,
 )
 
 DRAW_FILES = {

@@ -17,6 +17,12 @@ from ticcoop.digesting import digest_field
 from ticcoop.evidence import EvidenceFileBase
 from ticcoop.regions.models import Region
 from ticcoop.registry.models import Expert, Institution, RiskClass
+from ticcoop.supervision.deferred import (
+    BatchForeignKey,
+    BatchManager,
+    DrawManager,
+    LargeOneToOneField,
+)
 
 rate_validator = RegexValidator(
     r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$", _("抽查比例应为 0 到 1 之间的小数，如 0.05")
@@ -221,34 +227,6 @@ class BatchStatus(models.TextChoices):
     DRAWN = "drawn", _("已抽取并公示")
 
 
-#: A batch's frozen files (tens of MB for a million market entities) and a draw's manifest:
-#: loaded only when read.  The default managers defer them, and every select_related path
-#: through a batch or draw defers them with :func:`large_columns`: a page of 20 results
-#: loaded its batch's targets.csv 20 times.
-BATCH_FILES = ("targets_csv", "inspectors_csv")
-DRAW_MANIFEST = "manifest"
-
-
-def large_columns(*paths: str) -> list[str]:
-    """``.defer()`` arguments for the batches and draws along ``paths``: a path ending in
-    "draw" names a draw ("task__batch__draw"), any other a batch ("task__batch", "redraw_of")."""
-    columns = []
-    for path in paths:
-        names = (DRAW_MANIFEST,) if path.endswith("draw") else BATCH_FILES
-        columns += [f"{path}__{name}" for name in names]
-    return columns
-
-
-class BatchManager(models.Manager["Batch"]):
-    def get_queryset(self) -> models.QuerySet[Batch]:
-        return super().get_queryset().defer(*BATCH_FILES)
-
-
-class DrawManager(models.Manager["Draw"]):
-    def get_queryset(self) -> models.QuerySet[Draw]:
-        return super().get_queryset().defer(DRAW_MANIFEST)
-
-
 class Batch(models.Model):
     """One draw of a plan: snapshot → ceremony → draw → tasks."""
 
@@ -262,7 +240,7 @@ class Batch(models.Model):
     status = models.CharField(
         _("状态"), max_length=8, choices=BatchStatus.choices, default=BatchStatus.OPEN
     )
-    redraw_of = models.OneToOneField(
+    redraw_of = LargeOneToOneField(
         "self",
         on_delete=models.PROTECT,
         null=True,
@@ -335,7 +313,7 @@ class Ceremony(models.Model):
 
     region_path = "batch__plan__region"
 
-    batch = models.ForeignKey(
+    batch = BatchForeignKey(
         Batch, on_delete=models.PROTECT, related_name="ceremonies", verbose_name=_("批次")
     )
     number = models.PositiveSmallIntegerField(_("序号"))
@@ -407,8 +385,8 @@ class Draw(models.Model):
 
     region_path = "batch__plan__region"
 
-    batch = models.OneToOneField(Batch, on_delete=models.PROTECT, related_name="draw")
-    ceremony = models.OneToOneField(Ceremony, on_delete=models.PROTECT, related_name="draw")
+    batch = LargeOneToOneField(Batch, on_delete=models.PROTECT, related_name="draw")
+    ceremony = LargeOneToOneField(Ceremony, on_delete=models.PROTECT, related_name="draw")
     manifest = models.BinaryField(_("抽取清单"), editable=False)
     manifest_sha256 = digest_field(_("清单哈希"))
     published_at = models.DateTimeField(_("公示时间"))
@@ -437,7 +415,7 @@ class Task(models.Model):
 
     region_path = "region"
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="tasks")
+    batch = BatchForeignKey(Batch, on_delete=models.PROTECT, related_name="tasks")
     target_code = models.CharField(_("对象编号"), max_length=32)
     target_name = models.CharField(_("对象名称"), max_length=128)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("负责地区"))

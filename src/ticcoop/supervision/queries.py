@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ticcoop.accounts.queries import can_write_region, has_role, region_id_of_user
 from ticcoop.accounts.roles import Role
 from ticcoop.registry.models import Expert
+from ticcoop.supervision.deferred import large_columns
 from ticcoop.supervision.models import (
     Batch,
     BatchStatus,
@@ -22,7 +23,6 @@ from ticcoop.supervision.models import (
     Task,
     TaskResult,
     TaskStatus,
-    large_columns,
 )
 
 

@@ -31,8 +31,8 @@ from ticcoop.methods.manifest import DrawParameters
 from ticcoop.methods.seed import CeremonyError, canonical_json, combine_seed, verify_reveal
 from ticcoop.notices.services import notify_all
 from ticcoop.supervision import feasibility, snapshot
+from ticcoop.supervision.deferred import BATCH_FILES, large_columns
 from ticcoop.supervision.models import (
-    BATCH_FILES,
     Batch,
     BatchStatus,
     Ceremony,
@@ -40,7 +40,6 @@ from ticcoop.supervision.models import (
     Commitment,
     Draw,
     RegionRuleChoice,
-    large_columns,
 )
 from ticcoop.supervision.services._common import invalid, participant_region_id, require_lead
 from ticcoop.supervision.services.tasks import TaskMaker

@@ -23,8 +23,9 @@ from ticcoop.methods.seed import COMMIT_LABEL, MIN_REVEAL_LENGTH
 from ticcoop.pages import run, submit
 from ticcoop.regions.models import Region
 from ticcoop.supervision import queries, services
+from ticcoop.supervision.deferred import large_columns
 from ticcoop.supervision.forms import CommitForm, FreezeForm, PublicValueForm, RevealForm
-from ticcoop.supervision.models import Batch, BatchStatus, Ceremony, large_columns
+from ticcoop.supervision.models import Batch, BatchStatus, Ceremony
 
 
 def _batch(request: HttpRequest, pk: int) -> Batch:

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from ticcoop.accounts.queries import can_write_region, region_id_of_user
 from ticcoop.pages import paginate, run
 from ticcoop.supervision import queries, services
+from ticcoop.supervision.deferred import large_columns
 from ticcoop.supervision.models import (
     Batch,
     BatchStatus,
     CeremonyStatus,
     InspectionPlan,
-    large_columns,
 )
 
 

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from ticcoop.accounts.queries import region_id_of_user
 from ticcoop.pages import paginate, run, submit
 from ticcoop.supervision import queries, services
+from ticcoop.supervision.deferred import large_columns
 from ticcoop.supervision.forms import EvidenceForm, ReasonForm, ResultForm
-from ticcoop.supervision.models import EvidenceFile, Task, TaskResult, large_columns
+from ticcoop.supervision.models import EvidenceFile, Task, TaskResult
 from ticcoop.supervision.services.replacements import REPLACEABLE
 from ticcoop.uploads import download
 
