@@ -59,12 +59,12 @@ def public_batches() -> QuerySet[Batch]:
 
 
 def draw_of(batch: Batch) -> Draw | None:
-    """The batch's published draw, without its manifest (``batch.draw`` would load it)."""
+    """The batch's published draw, or None (``batch.draw`` raises when there is none)."""
     return Draw.objects.filter(batch=batch).first()
 
 
 def redraw_of(batch: Batch) -> Batch | None:
-    """The batch that redrew ``batch``, without its files (``batch.redrawn_by`` loads them)."""
+    """The batch that redrew ``batch``, or None (``batch.redrawn_by`` raises when none did)."""
     return Batch.objects.filter(redraw_of=batch).first()
 
 

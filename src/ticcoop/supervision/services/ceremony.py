@@ -243,16 +243,11 @@ def restart_ceremony(
         )
 
 
-_REFRESHED = [f.attname for f in Ceremony._meta.concrete_fields if f.name != "batch"]
-
-
 def _check_open(ceremony: Ceremony, status: str) -> None:
     """Raise if the ceremony is not in ``status`` (expiring it first when a deadline passed)."""
     if expire_ceremony(ceremony):
         raise invalid("status", _("截止时间已过，本次摇号仪式失败，请重新开始"))
-    # every field but the batch, which never changes: reloading it would go through Batch's
-    # base manager, which reads the frozen files (tens of MB) on every ceremony step
-    ceremony.refresh_from_db(fields=_REFRESHED)
+    ceremony.refresh_from_db()  # its batch is reloaded on use without its files (deferred.py)
     if ceremony.status != status:
         label = CeremonyStatus(ceremony.status).label
         raise invalid("status", _("摇号仪式当前阶段为“%(s)s”") % {"s": label})
