@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from ticcoop.competitions import services
 from ticcoop.competitions.models import Competition, CompetitionStatus, Contestant
@@ -55,4 +56,4 @@ def test_published_ranking_is_viewed(live_server: Any, page: Any) -> None:
     first_row = page.locator("table.ranking tbody tr").first
     assert winner in first_row.inner_text()
     assert "金奖" in first_row.inner_text()
-    assert page.locator("table.teams-regions tbody tr").count() == 5
+    expect(page.locator("table.teams-regions tbody tr")).to_have_count(5)
