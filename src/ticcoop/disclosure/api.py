@@ -16,7 +16,7 @@ router = Router(tags=["disclosure"])
 
 
 def _draw(batch: Batch) -> dict[str, Any]:
-    draw = supervision.draw_of(batch)
+    draw = getattr(batch, "draw", None)
     files = {
         name: reverse("disclosure-draw-file", args=[batch.pk, name])
         for name in ("manifest.json", "targets.csv", "inspectors.csv")

@@ -40,7 +40,7 @@ def draws(request: HttpRequest) -> HttpResponse:
 
 def draw(request: HttpRequest, pk: int) -> HttpResponse:
     batch = queries.public_batch(pk)
-    draw = supervision.draw_of(batch)
+    draw = getattr(batch, "draw", None)
     ceremonies = batch.ceremonies.prefetch_related("commitments__region").order_by("number")
     tasks = (
         batch.tasks.select_related("replaces")
@@ -53,7 +53,7 @@ def draw(request: HttpRequest, pk: int) -> HttpResponse:
         "ceremonies": ceremonies,
         "tasks": tasks,
         "superseded": TaskStatus.SUPERSEDED,
-        "redrawn_by": supervision.redraw_of(batch),
+        "redrawn_by": getattr(batch, "redrawn_by", None),
         "notice": search.notice_period(draw.published_at.date()) if draw else None,
     }
     return render(request, "disclosure/draw.html", context)

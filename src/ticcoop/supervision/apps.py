@@ -15,7 +15,8 @@ class SupervisionConfig(AppConfig):
         # manifest_sha256 (and the draw row itself is chained).  The files and the manifest
         # are stored on their rows, never changed.
         from ticcoop.audit.registration import audit_without
+        from ticcoop.supervision.deferred import BATCH_FILES, DRAW_MANIFEST
         from ticcoop.supervision.models import Batch, Draw
 
-        audit_without(Batch, ["targets_csv", "inspectors_csv"])
-        audit_without(Draw, ["manifest"])
+        audit_without(Batch, list(BATCH_FILES))
+        audit_without(Draw, [DRAW_MANIFEST])

@@ -58,16 +58,6 @@ def public_batches() -> QuerySet[Batch]:
     )
 
 
-def draw_of(batch: Batch) -> Draw | None:
-    """The batch's published draw, or None (``batch.draw`` raises when there is none)."""
-    return Draw.objects.filter(batch=batch).first()
-
-
-def redraw_of(batch: Batch) -> Batch | None:
-    """The batch that redrew ``batch``, or None (``batch.redrawn_by`` raises when none did)."""
-    return Batch.objects.filter(redraw_of=batch).first()
-
-
 def published_results() -> QuerySet[TaskResult]:
     return (
         TaskResult.objects.filter(published_at__isnull=False)

@@ -102,10 +102,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mine": current.commitments.filter(region_id=region_id).first()
         if current and region_id
         else None,
-        "draw": queries.draw_of(batch),
+        "draw": getattr(batch, "draw", None),
         "statuses": {"open": BatchStatus.OPEN, "drawn": BatchStatus.DRAWN},
         "steps": CeremonyStatus,
-        "redrawn_by": queries.redraw_of(batch),
+        "redrawn_by": getattr(batch, "redrawn_by", None),
         "now": timezone.now(),
     }
     return render(request, "supervision/batch_detail.html", context)
@@ -123,7 +123,7 @@ def batch_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         tasks = tasks.filter(status=status)
     context = {
         "batch": batch,
-        "draw": queries.draw_of(batch),
+        "draw": getattr(batch, "draw", None),
         "page": paginate(request, tasks.order_by("target_code"), 50),
         "q": query,
         "status": status,
